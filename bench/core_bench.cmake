@@ -1,0 +1,1 @@
+# core benchmarks: vigil_add_bench(...) calls

@@ -1,0 +1,1 @@
+# detection benchmarks: vigil_add_bench(...) calls

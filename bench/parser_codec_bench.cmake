@@ -1,0 +1,1 @@
+# parser_codec benchmarks: vigil_add_bench(...) calls

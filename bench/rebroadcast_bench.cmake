@@ -1,0 +1,1 @@
+# rebroadcast benchmarks: vigil_add_bench(...) calls

@@ -1,0 +1,82 @@
+#pragma once
+// One camera: its reader thread, frame gate, processing channel, stats and result sinks.
+// Lives in the thread that created it (the GUI or the CLI's main thread).
+#include <QObject>
+#include <QThread>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "camera_config.h"
+#include "camera_reader.h"
+#include "camera_stats.h"
+#include "frame_gate.h"
+#include "frame_processor.h"
+#include "frame_sink.h"
+#include "processing_scheduler.h"
+
+namespace vigil {
+
+class Camera : public QObject, private ProcessingChannel {
+    Q_OBJECT
+public:
+    Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObject* parent = nullptr);
+    ~Camera() override;
+
+    QString id() const;
+    CameraConfig config() const;
+
+    void start();
+    void stop();
+    bool isRunning() const;
+
+    // Live tuning: no reconnect; effective from the next frame.
+    void setSkipFrames(int n);
+    void setMaxFps(double fps);
+    void setOutputSize(QSize size);
+    // Applies a new configuration: gate, detection and output settings live; the reader
+    // reconnects only when the URL, credentials or timeouts changed.
+    void setConfig(const CameraConfig& config);
+
+    CameraState state() const;
+    QString stateReason() const;
+    QString detectorStatus() const;   // "" when detection is off
+    StatsSnapshot stats() const;
+    ProcessedFramePtr latestFrame() const;
+
+    // Sinks get every result on a worker thread (see FrameSink). Not owned.
+    void addSink(FrameSink* sink);
+    void removeSink(FrameSink* sink);
+
+    // Resolves the model the camera should use (empty when none); see resolveModelPath().
+    static ProcessingOptions optionsFor(const CameraConfig& config, QString* detectorStatus);
+
+signals:
+    void stateChanged(vigil::CameraState state, const QString& reason);
+    void detectorStatusChanged(const QString& status);
+    void configChanged();
+
+private:
+    void process(EncodedFrame&& frame, WorkerContext& ctx) override;
+    void onSuperseded(const EncodedFrame& dropped) override;
+    void onReaderState(CameraState state, const QString& reason);
+    void setDetectorStatus(const QString& status);
+
+    ProcessingScheduler* m_scheduler;
+    mutable std::mutex m_mutex;          // guards the fields below that workers read
+    CameraConfig m_config;
+    ProcessingOptions m_options;
+    QString m_detectorStatus;
+    ProcessedFramePtr m_latest;
+    std::vector<FrameSink*> m_sinks;
+    CameraState m_state = CameraState::Idle;
+    QString m_reason;
+
+    FrameGate m_gate;
+    CameraStats m_stats;
+    QThread m_thread;
+    CameraReader* m_reader = nullptr;    // lives in m_thread
+    bool m_running = false;
+};
+
+} // namespace vigil

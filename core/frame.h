@@ -1,0 +1,54 @@
+#pragma once
+// Frame types that travel between pipeline stages.
+#include <QByteArray>
+#include <QImage>
+#include <QList>
+#include <QPair>
+#include <QRectF>
+#include <QString>
+#include <QVector>
+#include <memory>
+
+namespace vigil {
+
+using PartHeaders = QList<QPair<QByteArray, QByteArray>>;
+
+// A frame as read from the camera: still compressed. Cheap to move (QByteArray is shared).
+struct EncodedFrame {
+    QByteArray jpeg;
+    quint64 seq = 0;              // per-camera read sequence number (1-based)
+    qint64 receivedNs = 0;        // steady clock (vigil::nowNs) when the last byte arrived
+    qint64 captureUs = -1;        // camera timestamp (e.g. ESP32 X-Timestamp) in microseconds, -1 if none
+    PartHeaders headers;          // part headers as sent by the camera
+    QByteArray header(const QByteArray& name) const; // case-insensitive lookup, empty if absent
+};
+
+struct Detection {
+    int classId = -1;
+    QString name;
+    float score = 0.f;
+    QRectF box;                   // in source-image pixels (x, y, w, h)
+};
+
+// A processed result: annotated, ready for display and rebroadcast. Immutable once published.
+struct ProcessedFrame {
+    QString cameraId;
+    quint64 seq = 0;
+    qint64 receivedNs = 0;        // copied from EncodedFrame
+    qint64 processedNs = 0;       // steady clock when processing finished (result delivered)
+    qint64 captureUs = -1;
+    qint64 wallMs = 0;            // wall-clock ms since epoch at delivery (for sidecars, clients)
+    QSize sourceSize;             // size of the camera's JPEG
+    QImage image;                 // annotated image (Format_BGR888 or RGB888), maybe scaled down
+    QByteArray jpeg;              // annotated JPEG; the source JPEG when nothing was drawn
+    QByteArray sourceJpeg;        // the original JPEG as received (raw snapshot)
+    QVector<Detection> detections;
+    double decodeMs = 0;
+    double inferMs = 0;
+};
+using ProcessedFramePtr = std::shared_ptr<const ProcessedFrame>;
+
+// Monotonic clock used everywhere in the pipeline (nanoseconds).
+qint64 nowNs();
+
+} // namespace vigil

@@ -1,0 +1,52 @@
+#pragma once
+// The processing stage run by an inference worker: decode (DCT-scaled) -> detect -> annotate ->
+// encode. Frames reach it only after the gate and the latest-frame slot.
+#include <QHash>
+#include <QString>
+#include <memory>
+
+#include "detection/detector.h"
+#include "frame.h"
+#include "jpeg_codec.h"
+
+namespace vigil {
+
+struct ProcessingOptions {
+    bool detectionEnabled = false;
+    DetectorSettings detector;     // modelPath must be resolved (absolute) when detection is on
+    QSize outputSize;              // invalid: source size
+    int jpegQuality = 80;
+    bool alwaysEncode = false;     // encode even when nothing was drawn (else reuse source bytes)
+};
+
+// Per-worker state: codecs and one detector per model (nets are not thread-safe).
+class WorkerContext {
+public:
+    JpegDecoder decoder;
+    JpegEncoder encoder;
+    // The detector for these settings, loaded on first use. Null with *error set when it failed;
+    // a failure is remembered for the same settings so a bad file is not reloaded every frame.
+    Detector* detectorFor(const DetectorSettings& settings, QString* error);
+
+private:
+    struct Entry {
+        std::unique_ptr<Detector> detector;
+        QString error;
+    };
+    QHash<QString, Entry> m_detectors;  // by model path
+};
+
+struct ProcessResult {
+    ProcessedFramePtr frame;       // null when the frame could not be decoded
+    QString error;                 // decode error (frame counted as corrupt)
+    QString detectorStatus;        // "" when detection is off; model name; or the load error
+    bool detectorFailed = false;
+};
+
+ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
+                           const ProcessingOptions& options, WorkerContext& ctx);
+
+// Draws boxes with class label and score; colours are stable per class.
+void annotate(cv::Mat& bgr, const QVector<Detection>& detections, double scaleToImage);
+
+} // namespace vigil

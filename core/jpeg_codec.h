@@ -1,0 +1,46 @@
+#pragma once
+// JPEG decode/encode through libjpeg-turbo (TurboJPEG API). One instance per thread.
+#include <QByteArray>
+#include <QSize>
+#include <QString>
+#include <opencv2/core.hpp>
+
+namespace vigil {
+
+class JpegDecoder {
+public:
+    JpegDecoder();
+    ~JpegDecoder();
+    JpegDecoder(const JpegDecoder&) = delete;
+    JpegDecoder& operator=(const JpegDecoder&) = delete;
+
+    // Reads the header only. False for data that is not a JPEG.
+    bool readSize(const QByteArray& jpeg, QSize* size, QString* error = nullptr);
+
+    // Picks the smallest libjpeg-turbo scaling factor (1/8 .. 1) whose output still covers `needed`
+    // in both dimensions (an invalid/empty `needed` means full size). Returns the scaled size.
+    static QSize scaledSizeFor(QSize source, QSize needed);
+
+    // Decodes to 8-bit BGR (CV_8UC3), DCT-scaled so the result covers `needed` (see above).
+    // Corrupt or truncated data returns false with a reason; `out` is then unspecified.
+    bool decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed = {}, QString* error = nullptr);
+
+private:
+    void* m_handle = nullptr;
+};
+
+class JpegEncoder {
+public:
+    JpegEncoder();
+    ~JpegEncoder();
+    JpegEncoder(const JpegEncoder&) = delete;
+    JpegEncoder& operator=(const JpegEncoder&) = delete;
+
+    // Encodes an 8-bit BGR (CV_8UC3) image; quality 1..100. Empty on failure.
+    QByteArray encodeBgr(const cv::Mat& bgr, int quality = 80, QString* error = nullptr);
+
+private:
+    void* m_handle = nullptr;
+};
+
+} // namespace vigil

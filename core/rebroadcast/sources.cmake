@@ -1,0 +1,3 @@
+# Rebroadcast sources (WebSocket/HTTP server). Paths relative to core/.
+target_sources(vigil_core PRIVATE
+)

@@ -1,0 +1,1 @@
+# core tests: vigil_add_test(...) calls

@@ -1,0 +1,1 @@
+# detection tests: vigil_add_test(...) calls

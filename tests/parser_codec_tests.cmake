@@ -1,0 +1,1 @@
+# parser_codec tests: vigil_add_test(...) calls

@@ -1,0 +1,1 @@
+# rebroadcast tests: vigil_add_test(...) calls

@@ -1,0 +1,25 @@
+#include "test_util.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace vigil::test {
+
+static QString sharedDir(const char* env, const char* sub)
+{
+    const QString fromEnv = qEnvironmentVariable(env);
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return QDir::cleanPath(QStringLiteral(VIGIL_SOURCE_DIR) + "/../shared/" + sub);
+}
+
+QString modelsDir() { return sharedDir("VIGIL_MODELS_DIR", "models"); }
+QString testdataDir() { return sharedDir("VIGIL_TESTDATA_DIR", "testdata"); }
+
+QByteArray readFile(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace vigil::test

@@ -1,0 +1,14 @@
+#pragma once
+// Shared helpers for tests: where the shared models and photos are.
+#include <QString>
+
+namespace vigil::test {
+
+// $VIGIL_MODELS_DIR, else <source>/../shared/models.
+QString modelsDir();
+// $VIGIL_TESTDATA_DIR, else <source>/../shared/testdata.
+QString testdataDir();
+// Reads a whole file; empty on failure.
+QByteArray readFile(const QString& path);
+
+} // namespace vigil::test

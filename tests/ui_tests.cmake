@@ -1,0 +1,1 @@
+# ui tests: vigil_add_test(...) calls
