@@ -1,6 +1,7 @@
 #pragma once
 // What the user configures for one camera. Serialised as JSON in the app config.
 #include <QJsonObject>
+#include <QMetaType>
 #include <QSize>
 #include <QString>
 #include <QUrl>
@@ -49,3 +50,5 @@ inline constexpr GatePreset kGatePresets[] = {
 };
 
 } // namespace vigil
+
+Q_DECLARE_METATYPE(vigil::CameraConfig)

@@ -1,7 +1,7 @@
 #pragma once
 // The processing stage run by an inference worker: decode (DCT-scaled) -> detect -> annotate ->
 // encode. Frames reach it only after the gate and the latest-frame slot.
-#include <QHash>
+#include <map>
 #include <QString>
 #include <memory>
 
@@ -33,7 +33,7 @@ private:
         std::unique_ptr<Detector> detector;
         QString error;
     };
-    QHash<QString, Entry> m_detectors;  // by model path
+    std::map<QString, Entry> m_detectors;  // by model path
 };
 
 struct ProcessResult {

@@ -1,0 +1,144 @@
+#include "cli_options.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <cstdio>
+
+namespace vigil {
+
+CameraConfig cameraFromArgument(const QString& argument, int index, QString* error)
+{
+    CameraConfig c;
+    QString url = argument.trimmed();
+    // "NAME=URL": a name never contains ':' or '/', so "http://h/?a=b" is not split.
+    static const QRegularExpression named(QStringLiteral("^([A-Za-z0-9_.-]+)=(.+)$"));
+    const auto m = named.match(url);
+    if (m.hasMatch()) {
+        c.id = m.captured(1);
+        url = m.captured(2);
+    } else {
+        c.id = QStringLiteral("cam%1").arg(index);
+    }
+    c.name = c.id;
+    c.url = QUrl(url, QUrl::StrictMode);
+    const QString problem = CameraConfig::validateUrl(c.url);
+    if (!problem.isEmpty() && error)
+        *error = QStringLiteral("--camera %1: %2").arg(argument, problem);
+    return c;
+}
+
+CliParseResult parseCommandLine(const QStringList& arguments)
+{
+    CliParseResult r;
+    CliOptions& o = r.options;
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "Vigil watches MJPEG network cameras in real time, runs object detection on them and shows "
+        "(or rebroadcasts) annotated live video with live statistics.");
+    const QCommandLineOption help = p.addHelpOption();
+    const QCommandLineOption version = p.addVersionOption();
+    const QCommandLineOption headless("headless", "Run without a window: log to stderr, stats to stdout.");
+    const QCommandLineOption camera("camera", "Add a camera: [NAME=]URL (repeatable). Ids default to cam1, cam2, ...", "[NAME=]URL");
+    const QCommandLineOption skip("skip-frames", "Process every Nth frame read (1 = all).", "N");
+    const QCommandLineOption fps("fps", "At most F processed frames per second.", "F");
+    const QCommandLineOption duration("duration", "Exit after S seconds (headless).", "S");
+    const QCommandLineOption statsJson("stats-json", "Print one JSON object per camera per second on stdout.");
+    const QCommandLineOption demo("demo", "Add the built-in demo camera (an MJPEG server on 127.0.0.1).");
+    const QCommandLineOption config("config", "Use this configuration file instead of the standard one.", "FILE");
+    const QCommandLineOption model("model", "Detection model: an .onnx file, or a Darknet .cfg with its .weights beside it.", "PATH");
+    const QCommandLineOption conf("conf", "Detection confidence threshold (0..1, default 0.25).", "X");
+    const QCommandLineOption nms("nms", "NMS IoU threshold (0..1, default 0.45).", "X");
+    const QCommandLineOption classes("classes", "Only these classes, e.g. person,car.", "LIST");
+    const QCommandLineOption noDetect("no-detect", "Do not run object detection.");
+    const QCommandLineOption workers("workers", "Processing workers (default: half the cores).", "N");
+    const QCommandLineOption wsPort("ws-port", "Rebroadcast annotated video over HTTP/WebSocket on this port.", "PORT");
+    const QCommandLineOption wsBind("ws-bind", "Address the rebroadcast server binds (default 127.0.0.1).", "ADDR");
+    const QCommandLineOption wsToken("ws-token", "Access token required by the rebroadcast server (?token=...).", "TOKEN");
+    p.addOptions({headless, camera, skip, fps, duration, statsJson, demo, config, model, conf, nms, classes,
+                  noDetect, workers, wsPort, wsBind, wsToken});
+
+    if (!p.parse(arguments)) {
+        r.error = p.errorText();
+        return r;
+    }
+    if (p.isSet(help)) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        r.exitNow = true;
+        return r;
+    }
+    if (p.isSet(version)) {
+        std::printf("vigil %s\n", VIGIL_VERSION);
+        r.exitNow = true;
+        return r;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        r.error = QStringLiteral("unexpected argument \"%1\" (cameras are added with --camera URL)")
+                      .arg(p.positionalArguments().first());
+        return r;
+    }
+
+    auto number = [&](const QCommandLineOption& opt, double lo, double hi, double& out) {
+        if (!p.isSet(opt) || !r.error.isEmpty())
+            return;
+        bool ok = false;
+        const double v = p.value(opt).toDouble(&ok);
+        if (!ok || v < lo || v > hi)
+            r.error = QStringLiteral("--%1 must be a number from %2 to %3 (got \"%4\")")
+                          .arg(opt.names().first()).arg(lo).arg(hi).arg(p.value(opt));
+        else
+            out = v;
+    };
+    double skipValue = -1, wsPortValue = -1, workersValue = 0;
+    number(skip, 1, 1000, skipValue);
+    number(fps, 0.01, 1000, o.maxFps);
+    number(duration, 0.001, 1e9, o.durationS);
+    double confValue = o.detector.confThreshold, nmsValue = o.detector.nmsThreshold;
+    number(conf, 0, 1, confValue);
+    number(nms, 0, 1, nmsValue);
+    number(workers, 1, 256, workersValue);
+    number(wsPort, 0, 65535, wsPortValue);
+    if (p.isSet(skip) && r.error.isEmpty() && skipValue != int(skipValue))
+        r.error = QStringLiteral("--skip-frames must be a whole number");
+    if (!r.error.isEmpty())
+        return r;
+    o.skipFrames = int(skipValue);
+    o.workers = int(workersValue);
+    o.wsPort = int(wsPortValue);
+    o.detector.confThreshold = float(confValue);
+    o.detector.nmsThreshold = float(nmsValue);
+    o.detector.modelPath = p.value(model);
+    for (const QString& c : p.value(classes).split(',', Qt::SkipEmptyParts))
+        o.detector.classFilter << c.trimmed();
+    o.detectorGiven = p.isSet(model) || p.isSet(conf) || p.isSet(nms) || p.isSet(classes);
+    o.detection = !p.isSet(noDetect);
+    o.headless = p.isSet(headless);
+    o.demo = p.isSet(demo);
+    o.statsJson = p.isSet(statsJson);
+    o.configPath = p.value(config);
+    o.wsBind = p.value(wsBind);
+    o.wsToken = p.value(wsToken);
+
+    const QStringList cams = p.values(camera);
+    for (int i = 0; i < cams.size(); ++i) {
+        CameraConfig c = cameraFromArgument(cams[i], i + 1, &r.error);
+        if (!r.error.isEmpty())
+            return r;
+        for (const CameraConfig& other : std::as_const(o.cameras))
+            if (other.id == c.id) {
+                r.error = QStringLiteral("two cameras are named \"%1\"").arg(c.id);
+                return r;
+            }
+        if (o.skipFrames > 0)
+            c.skipFrames = o.skipFrames;
+        if (o.maxFps > 0)
+            c.maxFps = o.maxFps;
+        c.detectionEnabled = o.detection;
+        c.detector = o.detector;
+        o.cameras << c;
+    }
+    if (o.headless && o.cameras.isEmpty() && !o.demo)
+        r.error = QStringLiteral("--headless needs at least one --camera URL (or --demo)");
+    return r;
+}
+
+} // namespace vigil

@@ -1,0 +1,234 @@
+// The reader and the whole pipeline (no detector) against the in-process MJPEG server.
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include "camera.h"
+#include "frame_sink.h"
+#include "mjpeg_server.h"
+#include "processing_scheduler.h"
+
+using namespace vigil;
+
+namespace {
+CameraConfig configFor(const QUrl& url, const QString& id = "cam1")
+{
+    CameraConfig c;
+    c.id = id;
+    c.url = url;
+    c.detectionEnabled = false;
+    c.skipFrames = 1;
+    c.maxFps = 0;
+    c.connectTimeoutMs = 2000;
+    c.stallTimeoutMs = 1000;
+    c.backoffInitialMs = 100;
+    c.backoffMaxMs = 400;
+    return c;
+}
+} // namespace
+
+class TestCameraReader : public QObject {
+    Q_OBJECT
+private:
+    ProcessingScheduler* m_scheduler = nullptr;
+
+private slots:
+    void initTestCase() { m_scheduler = new ProcessingScheduler(2); }
+    void cleanupTestCase() { delete m_scheduler; }
+
+    void streamsEsp32FormatEndToEnd()
+    {
+        MjpegServer server;
+        QVERIFY(server.listen());
+        Camera cam(configFor(server.url()), m_scheduler);
+        LatestFrameSink sink;
+        cam.addSink(&sink);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 20, 5000);
+        const ProcessedFramePtr f = sink.peekLatest();
+        QVERIFY(f);
+        QCOMPARE(f->cameraId, QStringLiteral("cam1"));
+        QCOMPARE(f->sourceSize, QSize(640, 480));
+        QCOMPARE(f->image.size(), QSize(640, 480));
+        QVERIFY(f->captureUs > 1'600'000'000'000'000LL);  // X-Timestamp parsed (microseconds)
+        QVERIFY(f->jpeg.startsWith("\xFF\xD8"));
+        const StatsSnapshot s = cam.stats();
+        QCOMPARE(s.decodeErrors, 0ull);
+        QVERIFY(s.bytesRead > s.read * 1000);
+        QVERIFY(s.latencyP99Ms > 0);
+        cam.removeSink(&sink);
+    }
+
+    void gateAndOutputSizeApplyLive()
+    {
+        MjpegServer server;
+        QVERIFY(server.listen());
+        CameraConfig c = configFor(server.url());
+        c.skipFrames = 2;
+        c.maxFps = 10;
+        Camera cam(c, m_scheduler);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().read >= 60, 5000);
+        StatsSnapshot s = cam.stats();
+        QVERIFY(s.skippedStride >= s.read / 2 - 2);
+        QVERIFY(s.droppedThrottle > 0);
+        cam.setOutputSize(QSize(320, 240));
+        cam.setSkipFrames(1);
+        cam.setMaxFps(0);
+        const quint64 before = cam.stats().processed;
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= before + 30, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(cam.latestFrame()->image.size(), QSize(320, 240), 2000);
+        QCOMPARE(cam.config().skipFrames, 1);
+        QCOMPARE(cam.stats().reconnects, 0ull);  // live tuning never reconnects
+    }
+
+    void reconnectsAfterServerRestart()
+    {
+        auto* server = new MjpegServer;
+        QVERIFY(server->listen());
+        const quint16 port = server->port();
+        Camera cam(configFor(server->url()), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        delete server;  // camera goes away
+        QTRY_VERIFY_WITH_TIMEOUT(cam.state() == CameraState::Reconnecting || cam.state() == CameraState::Error, 5000);
+        MjpegServer again;
+        QVERIFY(again.listen(QHostAddress::LocalHost, port));
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 8000);
+        QVERIFY(cam.stats().reconnects >= 1);
+        const quint64 read = cam.stats().read;
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().read > read + 10, 5000);
+    }
+
+    void detectsStall()
+    {
+        MjpegServer::Options o;
+        o.mode = MjpegServer::Mode::Stall;
+        o.stallAfterFrames = 5;
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        Camera cam(configFor(server.url()), m_scheduler);
+        QSignalSpy spy(&cam, &Camera::stateChanged);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Stalled, 6000);
+        QVERIFY(cam.stateReason().contains("no data"));
+        QVERIFY(cam.stats().read >= 5);
+        // It keeps trying: the next connection goes live again.
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().reconnects >= 1, 5000);
+    }
+
+    void reportsHttp404()
+    {
+        MjpegServer server;
+        QVERIFY(server.listen());
+        QUrl url = server.url();
+        url.setPath("/nope");
+        Camera cam(configFor(url), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+        QVERIFY2(cam.stateReason().contains("HTTP 404"), qPrintable(cam.stateReason()));
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().reconnects >= 2, 5000);  // retried, never gives up
+    }
+
+    void reportsHttp401AndAcceptsCredentials()
+    {
+        MjpegServer::Options o;
+        o.user = "admin";
+        o.password = "s3cret";
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        {
+            Camera cam(configFor(server.url()), m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+            QVERIFY2(cam.stateReason().contains("401"), qPrintable(cam.stateReason()));
+        }
+        {
+            QUrl url = server.url();
+            url.setUserName("admin");
+            url.setPassword("wrong");
+            Camera cam(configFor(url), m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+            QVERIFY2(cam.stateReason().contains("401"), qPrintable(cam.stateReason()));
+        }
+        {
+            QUrl url = server.url();
+            url.setUserName("admin");
+            url.setPassword("s3cret");
+            Camera cam(configFor(url), m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        }
+        {
+            CameraConfig c = configFor(server.url());
+            c.user = "admin";
+            c.password = "s3cret";
+            Camera cam(c, m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        }
+    }
+
+    void reportsNonMultipartResponse()
+    {
+        MjpegServer::Options o;
+        o.mode = MjpegServer::Mode::NotMultipart;
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        Camera cam(configFor(server.url()), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+        QVERIFY2(cam.stateReason().contains("not an MJPEG stream"), qPrintable(cam.stateReason()));
+        QVERIFY(cam.stateReason().contains("text/html"));
+    }
+
+    void survivesServerDyingMidFrame()
+    {
+        MjpegServer::Options o;
+        o.mode = MjpegServer::Mode::DieMidFrame;
+        o.dieAfterFrames = 5;
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        Camera cam(configFor(server.url()), m_scheduler);
+        cam.start();
+        // Each connection gives 5 good frames and a torn one: the torn one is never emitted.
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().reconnects >= 2, 8000);
+        QVERIFY(cam.stats().read >= 10);
+        QCOMPARE(cam.stats().decodeErrors, 0ull);
+    }
+
+    void reportsConnectionRefused()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();  // nothing listens there now
+        Camera cam(configFor(QUrl(QStringLiteral("http://127.0.0.1:%1/stream").arg(port))), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+        QVERIFY2(cam.stateReason().contains("refused"), qPrintable(cam.stateReason()));
+    }
+
+    void rejectsBadUrlWithoutCrashing()
+    {
+        CameraConfig c = configFor(QUrl("ftp://example/stream"));
+        Camera cam(c, m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 3000);
+        QVERIFY(cam.stateReason().contains("http"));
+    }
+
+    void backoffGrowsAndIsCapped()
+    {
+        QCOMPARE(CameraReader::backoffMs(0, 500, 10000), 500);
+        QCOMPARE(CameraReader::backoffMs(1, 500, 10000), 1000);
+        QCOMPARE(CameraReader::backoffMs(3, 500, 10000), 4000);
+        QCOMPARE(CameraReader::backoffMs(10, 500, 10000), 10000);
+        QCOMPARE(CameraReader::backoffMs(60, 500, 10000), 10000);
+    }
+};
+
+QTEST_MAIN(TestCameraReader)
+#include "tst_camera_reader.moc"
