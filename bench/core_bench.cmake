@@ -1,1 +1,2 @@
-# core benchmarks: vigil_add_bench(...) calls
+# Core pipeline benchmark (no detector).
+vigil_add_bench(bench_pipeline bench_pipeline.cpp)
