@@ -1,0 +1,116 @@
+// The command line: parsing, and the real `vigil --headless` process end to end.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include "cli_options.h"
+#include "mjpeg_server.h"
+
+using namespace vigil;
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void camerasGetIdsInOrder()
+    {
+        const CliParseResult r = parseCommandLine(
+            {"vigil", "--headless", "--camera", "http://a/stream", "--camera", "garage=http://b:81/stream",
+             "--camera", "http://c/?x=1", "--skip-frames", "3", "--fps", "7.5"});
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.options.cameras.size(), 3);
+        QCOMPARE(r.options.cameras[0].id, QStringLiteral("cam1"));
+        QCOMPARE(r.options.cameras[1].id, QStringLiteral("garage"));
+        QCOMPARE(r.options.cameras[1].url, QUrl("http://b:81/stream"));
+        QCOMPARE(r.options.cameras[2].id, QStringLiteral("cam3"));
+        QCOMPARE(r.options.cameras[2].url.query(), QStringLiteral("x=1"));
+        for (const CameraConfig& c : r.options.cameras) {
+            QCOMPARE(c.skipFrames, 3);
+            QCOMPARE(c.maxFps, 7.5);
+        }
+    }
+
+    void detectorOptions()
+    {
+        const CliParseResult r = parseCommandLine({"vigil", "--headless", "--demo", "--model", "/m/x.onnx",
+                                                   "--conf", "0.4", "--nms", "0.5", "--classes", "person, car"});
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.options.detector.modelPath, QStringLiteral("/m/x.onnx"));
+        QCOMPARE(r.options.detector.confThreshold, 0.4f);
+        QCOMPARE(r.options.detector.classFilter, (QStringList{"person", "car"}));
+    }
+
+    void invalidArguments_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("skip zero") << QStringList{"--headless", "--demo", "--skip-frames", "0"} << "--skip-frames";
+        QTest::newRow("skip fraction") << QStringList{"--headless", "--demo", "--skip-frames", "1.5"} << "whole number";
+        QTest::newRow("fps text") << QStringList{"--headless", "--demo", "--fps", "fast"} << "--fps";
+        QTest::newRow("bad scheme") << QStringList{"--headless", "--camera", "rtsp://x/y"} << "http";
+        QTest::newRow("unknown option") << QStringList{"--headless", "--frobnicate"} << "frobnicate";
+        QTest::newRow("no camera") << QStringList{"--headless"} << "--camera";
+        QTest::newRow("duplicate id") << QStringList{"--headless", "--camera", "a=http://x/", "--camera", "a=http://y/"} << "two cameras";
+        QTest::newRow("stray argument") << QStringList{"--headless", "--demo", "http://x/"} << "unexpected";
+    }
+    void invalidArguments()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        args.prepend("vigil");
+        const CliParseResult r = parseCommandLine(args);
+        QVERIFY2(r.error.contains(expected), qPrintable(r.error));
+    }
+
+    void headlessProcessReportsStatsJson()
+    {
+        MjpegServer server;
+        QVERIFY(server.listen());
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY),
+                {"--headless", "--camera", "yard=" + server.url().toString(), "--camera",
+                 "http://127.0.0.1:1/nothing", "--skip-frames", "2", "--fps", "10", "--no-detect",
+                 "--duration", "3.5", "--stats-json"});
+        QVERIFY(p.waitForStarted());
+        // The server lives in this thread: keep its event loop running while vigil streams.
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 20000);
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("[yard] Detection off (processing every 2 frames, max 10 FPS)"), err.constData());
+        QJsonObject lastYard, lastCam2;
+        for (const QByteArray& line : lines) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError e;
+            const QJsonObject o = QJsonDocument::fromJson(line, &e).object();
+            QVERIFY2(e.error == QJsonParseError::NoError, line.constData());
+            for (const char* key : {"camera", "url", "state", "reason", "read", "read_fps", "processed", "out_fps",
+                                    "skipped_stride", "dropped_throttle", "superseded", "decode_errors",
+                                    "reconnects", "decode_ms", "latency_ms_p50", "latency_ms_p99", "infer_ms",
+                                    "detector", "detections"})
+                QVERIFY2(o.contains(QLatin1String(key)), key);
+            (o["camera"].toString() == "yard" ? lastYard : lastCam2) = o;
+        }
+        QCOMPARE(lastYard["state"].toString(), QStringLiteral("live"));
+        QVERIFY(lastYard["read"].toInt() >= 40);
+        QVERIFY(lastYard["processed"].toInt() >= 15);
+        QVERIFY(lastYard["skipped_stride"].toInt() >= 20);
+        QCOMPARE(lastCam2["camera"].toString(), QStringLiteral("cam2"));
+        QCOMPARE(lastCam2["state"].toString(), QStringLiteral("error"));
+        QVERIFY(lastCam2["reason"].toString().contains("refused"));
+    }
+
+    void headlessProcessRejectsBadArguments()
+    {
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY), {"--headless", "--camera", "not a url"});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("vigil:"));
+    }
+};
+
+QTEST_MAIN(TestCli)
+#include "tst_cli.moc"
