@@ -3,47 +3,21 @@
 // so that only Vigil's own work is measured.
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QFile>
 #include <QProcess>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
-#include <sys/resource.h>
 #include <vector>
 
+#include "bench_util.h"
 #include "camera.h"
-#include "mjpeg_server.h"
 #include "processing_scheduler.h"
 
 using namespace vigil;
 
+using namespace vigil::bench;
+
 namespace {
-double cpuSeconds()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double rssMiB()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
-}
-
-void runFor(double seconds)
-{
-    QEventLoop loop;
-    QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
 CameraConfig cameraConfig(const QUrl& url, int i)
 {
     CameraConfig c;
@@ -54,34 +28,22 @@ CameraConfig cameraConfig(const QUrl& url, int i)
     c.detectionEnabled = false;
     return c;
 }
-
-int serve()
-{
-    MjpegServer::Options o;  // 30 FPS, 640x480, ESP32 format
-    o.quality = 92;          // ~30 KB frames, like an ESP32-CAM at VGA
-    MjpegServer server(o);
-    if (!server.listen())
-        return 1;
-    std::printf("%d\n", server.port());
-    std::fflush(stdout);
-    return QCoreApplication::exec();
-}
 } // namespace
 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    if (app.arguments().contains("--serve"))
-        return serve();
+    int served = 0;
+    if (serveIfAsked(&served))
+        return served;
     const double seconds = app.arguments().contains("--quick") ? 5 : 30;
 
     QProcess server;
-    server.start(app.applicationFilePath(), {"--serve"});
-    if (!server.waitForReadyRead(10000)) {
+    const QUrl url = startServerProcess(server);
+    if (url.isEmpty()) {
         std::fprintf(stderr, "camera server did not start\n");
         return 1;
     }
-    const QUrl url(QStringLiteral("http://127.0.0.1:%1/stream").arg(server.readLine().trimmed().toInt()));
 
     ProcessingScheduler scheduler;
     std::printf("Vigil pipeline benchmark (no detector; camera: 30 FPS 640x480 ESP32 format; skip 2, fps 10)\n");

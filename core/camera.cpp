@@ -12,10 +12,11 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObje
 {
     m_options = optionsFor(config, &m_detectorStatus);
     m_thread.setObjectName(QStringLiteral("reader-%1").arg(config.id));
-    m_reader = new CameraReader(config, &m_gate, &m_stats, [this](EncodedFrame&& frame) {
-        // Runs on the reader thread; offer() never blocks on processing.
-        m_scheduler->offer(this, std::move(frame));
-    });
+    // Both run on the reader thread and never wait for processing.
+    CameraReader::Output output;
+    output.offer = [this](EncodedFrame&& frame) { m_scheduler->offer(this, std::move(frame)); };
+    output.refresh = [this](EncodedFrame& frame) { return m_scheduler->refresh(this, frame); };
+    m_reader = new CameraReader(config, &m_gate, &m_stats, std::move(output));
     m_reader->moveToThread(&m_thread);
     connect(m_reader, &CameraReader::stateChanged, this, &Camera::onReaderState, Qt::QueuedConnection);
     m_thread.start();

@@ -56,9 +56,8 @@ QString stateName(CameraState state)
     return {};
 }
 
-CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraStats* stats,
-                           FrameCallback onFrame)
-    : m_config(config), m_gate(gate), m_stats(stats), m_onFrame(std::move(onFrame)),
+CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraStats* stats, Output output)
+    : m_config(config), m_gate(gate), m_stats(stats), m_output(std::move(output)),
       m_connectTimer(this), m_stallTimer(this), m_retryTimer(this)
 {
     qRegisterMetaType<vigil::CameraState>();
@@ -83,15 +82,10 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
             m_attempt = 0;
             setState(CameraState::Live, {});
         }
-        switch (m_gate->offer(now)) {
-        case FrameGate::Decision::SkipStride:
+        const FrameGate::Decision decision = m_gate->offer(now);
+        if (decision == FrameGate::Decision::SkipStride) {
             m_stats->onSkippedStride();
             return;
-        case FrameGate::Decision::DropThrottle:
-            m_stats->onDroppedThrottle();
-            return;
-        case FrameGate::Decision::Pass:
-            break;
         }
         EncodedFrame frame;
         frame.jpeg = std::move(part.body);
@@ -99,7 +93,10 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
         frame.receivedNs = now;
         frame.headers = std::move(part.headers);
         frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
-        m_onFrame(std::move(frame));
+        if (decision == FrameGate::Decision::Pass)
+            m_output.offer(std::move(frame));
+        else if (!m_output.refresh || !m_output.refresh(frame))
+            m_stats->onDroppedThrottle();
     });
 }
 

@@ -27,9 +27,15 @@ QString stateName(CameraState state);  // "idle", "connecting", "live", "stalled
 class CameraReader : public QObject {
     Q_OBJECT
 public:
-    using FrameCallback = std::function<void(EncodedFrame&& frame)>;
+    // Where gated frames go. Neither may block.
+    struct Output {
+        std::function<void(EncodedFrame&& frame)> offer;     // a frame that passed the gate
+        // A frame the throttle would drop: may replace a frame still waiting for a worker
+        // (returns true then). Keeps the waiting frame fresh when the workers are behind.
+        std::function<bool(EncodedFrame& frame)> refresh;
+    };
 
-    CameraReader(const CameraConfig& config, FrameGate* gate, CameraStats* stats, FrameCallback onFrame);
+    CameraReader(const CameraConfig& config, FrameGate* gate, CameraStats* stats, Output output);
     ~CameraReader() override;
 
     // Back-off before attempt n (0-based) without jitter: initial * 2^n, capped.
@@ -58,7 +64,7 @@ private:
     CameraConfig m_config;
     FrameGate* m_gate;
     CameraStats* m_stats;
-    FrameCallback m_onFrame;
+    Output m_output;
     QNetworkAccessManager* m_nam = nullptr;
     QPointer<QNetworkReply> m_reply;
     MjpegParser m_parser;

@@ -79,6 +79,20 @@ bool ProcessingScheduler::offer(ProcessingChannel* channel, EncodedFrame&& frame
     return dropped.has_value();
 }
 
+bool ProcessingScheduler::refresh(ProcessingChannel* channel, EncodedFrame& frame)
+{
+    std::optional<EncodedFrame> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!channel->m_attached || !channel->m_pending)
+            return false;
+        dropped = std::move(channel->m_pending);
+        channel->m_pending = std::move(frame);
+    }
+    channel->onSuperseded(*dropped);
+    return true;
+}
+
 void ProcessingScheduler::run(int index)
 {
     WorkerContext ctx;

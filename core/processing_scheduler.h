@@ -49,6 +49,9 @@ public:
     void detach(ProcessingChannel* channel);
     // Returns true when a pending frame was superseded (onSuperseded has been called).
     bool offer(ProcessingChannel* channel, EncodedFrame&& frame);
+    // Replaces the pending frame only if one is waiting (the workers are behind), so what a worker
+    // picks up next is as fresh as possible. False (frame untouched) when nothing is pending.
+    bool refresh(ProcessingChannel* channel, EncodedFrame& frame);
 
 private:
     void run(int index);

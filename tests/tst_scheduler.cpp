@@ -119,6 +119,37 @@ private slots:
         QVERIFY(ch.supersededCount > 60);
     }
 
+    void refreshOnlyReplacesAWaitingFrame()
+    {
+        ProcessingScheduler scheduler(1);
+        SlowChannel busy(300), ch(0);
+        scheduler.attach(&busy);
+        scheduler.attach(&ch);
+        EncodedFrame f;
+        f.seq = 1;
+        f.receivedNs = nowNs();
+        scheduler.offer(&busy, std::move(f));   // occupies the only worker
+        QTRY_COMPARE(busy.processedCount.load(), 1);
+        EncodedFrame r;
+        r.seq = 2;
+        QVERIFY(!scheduler.refresh(&ch, r));     // nothing waiting: the frame is left to the caller
+        QCOMPARE(r.seq, 2ull);
+        EncodedFrame g;
+        g.seq = 3;
+        g.receivedNs = nowNs();
+        scheduler.offer(&ch, std::move(g));      // waits: the worker is busy
+        EncodedFrame h;
+        h.seq = 4;
+        h.receivedNs = nowNs();
+        QVERIFY(scheduler.refresh(&ch, h));      // fresher frame replaces the waiting one
+        QCOMPARE(ch.supersededCount.load(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(ch.processedCount.load() == 1, 3000);
+        scheduler.detach(&busy);
+        scheduler.detach(&ch);
+        QVERIFY(ch.processedSeqs.count(4));
+        QVERIFY(!ch.processedSeqs.count(3));
+    }
+
     void detachWaitsForTheRunningFrame()
     {
         ProcessingScheduler scheduler(2);

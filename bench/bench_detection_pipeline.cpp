@@ -1,0 +1,162 @@
+// Detection in the live pipeline: output FPS, latency and fairness for 1 and 4 cameras at 30 FPS
+// (skip 2, fps 10) with each shared model, over --seconds S (default 60). The cameras stream the
+// shared test photos from a child process.
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <vector>
+
+#include "bench_util.h"
+#include "camera.h"
+#include "frame_sink.h"
+#include "processing_scheduler.h"
+
+using namespace vigil;
+using namespace vigil::bench;
+
+namespace {
+// Records each result's latency (last byte received -> delivered) in arrival order.
+class LatencyRecorder : public FrameSink {
+public:
+    void deliver(const ProcessedFramePtr& f) override
+    {
+        std::lock_guard lock(m_mutex);
+        m_ms.push_back((f->processedNs - f->receivedNs) / 1e6);
+    }
+    std::vector<double> take()
+    {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_ms, {});
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<double> m_ms;
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    const size_t k = std::min(v.size() - 1, size_t(p / 100 * (v.size() - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + qsizetype(k), v.end());
+    return v[k];
+}
+
+struct Model {
+    const char* label;
+    QString file;
+};
+
+// Returns the total output FPS of all cameras. `capacity` (results/s the detector sustains, measured
+// by a saturated run) sets the expected rate; 0 means this is that saturated run.
+double runCase(const QUrl& url, const QString& modelPath, const char* label, int cameras, double seconds,
+               int workers, double capacity)
+{
+    const bool saturate = capacity <= 0;
+    ProcessingScheduler scheduler(workers);
+    std::vector<std::unique_ptr<Camera>> cams;
+    std::vector<std::unique_ptr<LatencyRecorder>> recorders;
+    for (int i = 0; i < cameras; ++i) {
+        CameraConfig c;
+        c.id = QStringLiteral("cam%1").arg(i + 1);
+        c.url = url;
+        c.skipFrames = saturate ? 1 : 2;
+        c.maxFps = saturate ? 0 : 10;
+        c.detector.modelPath = modelPath;
+        cams.push_back(std::make_unique<Camera>(c, &scheduler));
+        recorders.push_back(std::make_unique<LatencyRecorder>());
+        cams.back()->addSink(recorders.back().get());
+        cams.back()->start();
+    }
+    runFor(5);  // connect, load the model in every worker, warm up
+    std::vector<StatsSnapshot> before;
+    for (size_t i = 0; i < cams.size(); ++i) {
+        before.push_back(cams[i]->stats());
+        recorders[i]->take();
+    }
+    QElapsedTimer wall;
+    wall.start();
+    const double cpu0 = cpuSeconds();
+    runFor(seconds);
+    const double elapsed = wall.nsecsElapsed() / 1e9;
+    const double cpu = cpuSeconds() - cpu0;
+
+    std::vector<double> all, firstHalf, secondHalf, outFps, readFps;
+    double inferMs = 0;
+    for (size_t i = 0; i < cams.size(); ++i) {
+        const StatsSnapshot s = cams[i]->stats();
+        outFps.push_back((s.processed - before[i].processed) / elapsed);
+        readFps.push_back((s.read - before[i].read) / elapsed);
+        inferMs += s.inferMs / cams.size();
+        const std::vector<double> l = recorders[i]->take();
+        all.insert(all.end(), l.begin(), l.end());
+        firstHalf.insert(firstHalf.end(), l.begin(), l.begin() + qsizetype(l.size() / 2));
+        secondHalf.insert(secondHalf.end(), l.begin() + qsizetype(l.size() / 2), l.end());
+        cams[i]->removeSink(recorders[i].get());
+    }
+    const double total = std::accumulate(outFps.begin(), outFps.end(), 0.0);
+    if (saturate) {
+        std::printf("%-26s capacity: %.2f results/s with skip 1, no cap (infer %.1f ms)\n", label, total, inferMs);
+        return total;
+    }
+    const double expected = std::min(10.0, capacity / cameras);
+    const double meanOut = std::accumulate(outFps.begin(), outFps.end(), 0.0) / cameras;
+    const double minOut = *std::min_element(outFps.begin(), outFps.end());
+    const double maxOut = *std::max_element(outFps.begin(), outFps.end());
+    const double bound = inferMs + 33.3 + 15;
+    std::printf("%-26s %d cam: infer %.1f ms | out FPS/cam %.2f (expected %.2f, %+.1f%%) | shares min/max %.2f/%.2f "
+                "(spread %.1f%%) | read FPS min %.1f\n",
+                label, cameras, inferMs, meanOut, expected, 100 * (meanOut - expected) / expected, minOut, maxOut,
+                100 * (maxOut - minOut) / std::max(0.001, maxOut), *std::min_element(readFps.begin(), readFps.end()));
+    std::printf("%-26s        latency p50 %.1f ms, p99 %.1f ms (bound %.1f) | p99 first half %.1f, second half %.1f "
+                "| CPU %.0f%% of one core\n",
+                "", percentile(all, 50), percentile(all, 99), bound, percentile(firstHalf, 99),
+                percentile(secondHalf, 99), 100 * cpu / elapsed);
+    std::fflush(stdout);
+    return total;
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    int served = 0;
+    if (serveIfAsked(&served))
+        return served;
+    const QStringList args = app.arguments();
+    const double seconds = args.contains("--seconds") ? args.value(args.indexOf("--seconds") + 1).toDouble() : 60;
+    const int workers = args.contains("--workers") ? args.value(args.indexOf("--workers") + 1).toInt() : 0;
+    const QString models = sharedDir("VIGIL_MODELS_DIR", "models");
+    const QString photos = sharedDir("VIGIL_TESTDATA_DIR", "testdata");
+    if (!QDir(models).exists()) {
+        std::fprintf(stderr, "no models at %s (set VIGIL_MODELS_DIR)\n", qPrintable(models));
+        return 1;
+    }
+    QProcess server;
+    const QUrl url = startServerProcess(server, {"--frames", photos});
+    if (url.isEmpty())
+        return 1;
+    std::printf("Detection pipeline: 30 FPS cameras (test photos), skip 2, fps 10, %.0f s per case, workers %d\n\n",
+                seconds, workers > 0 ? workers : ProcessingScheduler::defaultWorkerCount());
+    const Model list[] = {
+        {"Yolo-Fastest XL @320", models + "/yolo-fastest-1.1-xl_coco80_320.cfg"},
+        {"YOLOX-Nano @416", models + "/yolox_nano_coco80_416_fp32.onnx"},
+        {"YOLOv5n @640", models + "/yolov5n_coco80_640_fp32.onnx"},
+    };
+    for (const Model& m : list) {
+        if (!QFile::exists(m.file))
+            continue;
+        const double capacity = runCase(url, m.file, m.label, 1, std::min(seconds, 10.0), workers, 0);
+        for (int cams : {1, 4})
+            runCase(url, m.file, m.label, cams, seconds, workers, capacity);
+    }
+    server.kill();
+    server.waitForFinished();
+    return 0;
+}

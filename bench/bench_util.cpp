@@ -1,0 +1,84 @@
+#include "bench_util.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QTimer>
+#include <cstdio>
+#include <sys/resource.h>
+
+#include "mjpeg_server.h"
+
+namespace vigil::bench {
+
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double rssMiB()
+{
+    QFile f("/proc/self/status");
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    return 0;
+}
+
+void runFor(double seconds)
+{
+    QEventLoop loop;
+    QTimer::singleShot(int(seconds * 1000), &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+QString sharedDir(const char* env, const char* sub)
+{
+    const QString fromEnv = qEnvironmentVariable(env);
+    return !fromEnv.isEmpty() ? fromEnv : QDir::cleanPath(QStringLiteral(VIGIL_SOURCE_DIR "/../shared/") + sub);
+}
+
+QUrl startServerProcess(QProcess& process, const QStringList& extraArgs)
+{
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(QCoreApplication::applicationFilePath(), QStringList{"--serve"} + extraArgs);
+    if (!process.waitForReadyRead(15000))
+        return {};
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/stream").arg(process.readLine().trimmed().toInt()));
+}
+
+bool serveIfAsked(int* exitCode)
+{
+    const QStringList args = QCoreApplication::arguments();
+    if (!args.contains("--serve"))
+        return false;
+    MjpegServer::Options o;  // 30 FPS, 640x480, ESP32 format
+    o.quality = 92;          // ~30 KB frames, like an ESP32-CAM at VGA
+    MjpegServer server(o);
+    const int framesArg = int(args.indexOf("--frames"));
+    if (framesArg > 0) {
+        QList<QByteArray> frames;
+        const QDir dir(args.value(framesArg + 1));
+        for (const QString& name : dir.entryList({"*.jpg"}, QDir::Files, QDir::Name)) {
+            QFile f(dir.filePath(name));
+            if (f.open(QIODevice::ReadOnly))
+                frames << f.readAll();
+        }
+        if (!frames.isEmpty())
+            server.setFrames(frames);
+    }
+    *exitCode = 1;
+    if (server.listen()) {
+        std::printf("%d\n", server.port());
+        std::fflush(stdout);
+        *exitCode = QCoreApplication::exec();
+    }
+    return true;
+}
+
+} // namespace vigil::bench
