@@ -18,6 +18,7 @@ struct DetectorSettings {
     float confThreshold = 0.25f;
     float nmsThreshold = 0.45f;
     QStringList classFilter;    // empty: all classes; else only these names
+    QSize inputSize;            // network input; invalid: the model's own (ONNX shape, cfg, manifest)
     bool operator==(const DetectorSettings&) const = default;
 };
 

@@ -1,0 +1,68 @@
+// resolveModelPath / modelHelpText: where the app looks for a detection model.
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include "detector.h"
+#include "model_manifest.h"
+
+namespace vigil {
+
+namespace {
+
+QString userModelsDir()
+{
+    // ~/.local/share/<organization>/<application>/models on Linux; models/fetch.sh writes there.
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
+}
+
+// The first manifest model whose files are all present in `dir`, in manifest order.
+QString firstManifestModelIn(const QString& dir)
+{
+    const QDir d(dir);
+    for (const ManifestModel& m : manifestModels()) {
+        bool complete = d.exists(m.modelFile);
+        for (const ManifestFile& f : m.files)
+            complete = complete && d.exists(f.name);
+        if (complete)
+            return QDir::cleanPath(d.filePath(m.modelFile));
+    }
+    return {};
+}
+
+} // namespace
+
+QString resolveModelPath(const QString& requested, QStringList* searched)
+{
+    if (searched)
+        searched->clear();
+    auto note = [searched](const QString& where) {
+        if (searched)
+            searched->append(where);
+    };
+    if (!requested.isEmpty()) {
+        note(requested);
+        return requested;
+    }
+    const QString fromEnv = qEnvironmentVariable("VIGIL_MODEL");
+    if (!fromEnv.isEmpty()) {
+        note(QStringLiteral("$VIGIL_MODEL=%1").arg(fromEnv));
+        return fromEnv;
+    }
+    for (const QString& dir : {userModelsDir(), QStringLiteral(VIGIL_SHARE_DIR "/models")}) {
+        note(dir);
+        const QString found = firstManifestModelIn(dir);
+        if (!found.isEmpty())
+            return found;
+    }
+    return {};
+}
+
+QString modelHelpText()
+{
+    return QStringLiteral("No detection model found. Run models/fetch.sh to download one into %1, "
+                          "or pass --model FILE (.onnx, or a Darknet .cfg with its .weights) or set VIGIL_MODEL.")
+        .arg(QDir::toNativeSeparators(userModelsDir()));
+}
+
+} // namespace vigil
