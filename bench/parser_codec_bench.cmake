@@ -1,1 +1,4 @@
 # parser_codec benchmarks: vigil_add_bench(...) calls
+vigil_add_bench(bench_parser bench_parser.cpp)
+vigil_add_bench(bench_decode bench_decode.cpp)
+target_compile_definitions(bench_decode PRIVATE VIGIL_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
