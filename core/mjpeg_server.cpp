@@ -159,6 +159,10 @@ void MjpegServer::onClientReadyRead(QTcpSocket* socket)
             return;
         }
     }
+    if (!m_options.redirectFrom.isEmpty() && path == m_options.redirectFrom.toUtf8()) {
+        respond("302 Found", "Location: " + m_options.path.toUtf8() + "\r\n", {});
+        return;
+    }
     if (m_options.mode == Mode::NotFound || (path != m_options.path.toUtf8() && !path.startsWith(m_options.path.toUtf8() + "?"))) {
         respond("404 Not Found", "Content-Type: text/plain\r\n", "Not Found");
         return;

@@ -32,6 +32,7 @@ public:
         int quality = 80;
         int loopFrames = 60;         // synthetic frames rendered up front
         QString path = "/stream";    // any other path: 404
+        QString redirectFrom;        // non-empty: this path answers 302 to `path`
         QString user;                // non-empty: Basic auth required (401 otherwise)
         QString password;
         bool chunked = true;         // ESP32 uses chunked transfer encoding

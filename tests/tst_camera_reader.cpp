@@ -199,6 +199,20 @@ private slots:
         QCOMPARE(cam.stats().decodeErrors, 0ull);
     }
 
+    void followsRedirects()
+    {
+        MjpegServer::Options o;
+        o.redirectFrom = "/old-path";
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        QUrl url = server.url();
+        url.setPath("/old-path");
+        Camera cam(configFor(url), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 5000);
+    }
+
     void reportsConnectionRefused()
     {
         QTcpServer probe;
