@@ -10,7 +10,7 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev)
 # The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots.
-TEST_DEPS=(chromium xvfb xauth)
+TEST_DEPS=(chromium xvfb xauth openssl)
 BUILD_DIR=${VIGIL_BUILD_DIR:-build}
 
 install_deps() {

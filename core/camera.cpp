@@ -111,6 +111,7 @@ void Camera::setConfig(const CameraConfig& config)
     setDetectorStatus(status);
     const bool reconnect = old.url != config.url || old.user != config.user ||
                            old.password != config.password ||
+                           old.acceptSelfSignedTls != config.acceptSelfSignedTls ||
                            old.connectTimeoutMs != config.connectTimeoutMs ||
                            old.stallTimeoutMs != config.stallTimeoutMs ||
                            old.backoffInitialMs != config.backoffInitialMs ||

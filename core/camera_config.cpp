@@ -21,6 +21,7 @@ QJsonObject CameraConfig::toJson() const
         {"nms", double(detector.nmsThreshold)},
         {"classes", QJsonArray::fromStringList(detector.classFilter)},
         {"jpeg_quality", jpegQuality},
+        {"accept_self_signed_tls", acceptSelfSignedTls},
         {"connect_timeout_ms", connectTimeoutMs},
         {"stall_timeout_ms", stallTimeoutMs},
         {"backoff_initial_ms", backoffInitialMs},
@@ -111,6 +112,7 @@ CameraConfig CameraConfig::fromJson(const QJsonObject& obj, QString* error)
         r.fail("classes", "expected a list of class names");
     }
     r.integer("jpeg_quality", c.jpegQuality, 1, 100);
+    r.boolean("accept_self_signed_tls", c.acceptSelfSignedTls);
     r.integer("connect_timeout_ms", c.connectTimeoutMs, 100, 600000);
     r.integer("stall_timeout_ms", c.stallTimeoutMs, 100, 600000);
     r.integer("backoff_initial_ms", c.backoffInitialMs, 10, 600000);

@@ -22,6 +22,7 @@ struct CameraConfig {
     DetectorSettings detector;     // modelPath empty: the default model (see resolveModelPath)
     int jpegQuality = 80;          // for annotated output
     QSize outputSize;              // max size of the annotated output image; invalid: source size
+    bool acceptSelfSignedTls = false;  // many IP cameras serve HTTPS with their own certificate
     int connectTimeoutMs = 5000;
     int stallTimeoutMs = 5000;     // no bytes for this long while connected: stalled
     int backoffInitialMs = 500;

@@ -4,6 +4,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslError>
 
 #include "camera_stats.h"
 #include "frame_gate.h"
@@ -168,6 +169,7 @@ void CameraReader::connectNow()
         m_stats->onReconnect();
     m_failed = false;
     m_authTried = false;
+    m_tlsProblem.clear();
     m_parser.reset();
     setState(CameraState::Connecting, QStringLiteral("connecting to %1").arg(hostPort(m_config.url)));
 
@@ -183,6 +185,16 @@ void CameraReader::connectNow()
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &CameraReader::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &CameraReader::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &CameraReader::onFinished);
+    connect(m_reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError>& errors) {
+        if (m_config.acceptSelfSignedTls) {
+            m_reply->ignoreSslErrors(errors);
+            return;
+        }
+        QStringList what;
+        for (const QSslError& e : errors)
+            what << e.errorString();
+        m_tlsProblem = what.join("; ");
+    });
     m_connectTimer.start(m_config.connectTimeoutMs);
     m_lastBytes.start();
     m_stallTimer.start();
@@ -280,6 +292,10 @@ QString CameraReader::describeError(QNetworkReply* reply) const
     case QNetworkReply::TimeoutError:
         return QStringLiteral("%1 timed out").arg(where);
     case QNetworkReply::SslHandshakeFailedError:
+        if (!m_tlsProblem.isEmpty())
+            return QStringLiteral("the TLS certificate of %1 is not trusted (%2); if the camera uses its own "
+                                  "certificate, allow self-signed certificates for it")
+                .arg(where, m_tlsProblem);
         return QStringLiteral("TLS handshake with %1 failed: %2").arg(where, reply->errorString());
     case QNetworkReply::AuthenticationRequiredError:
         return QStringLiteral("HTTP 401: the camera needs a user name and password (or they were refused)");

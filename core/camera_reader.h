@@ -79,6 +79,7 @@ private:
     bool m_wasLive = false;
     bool m_failed = false;       // current reply already reported a failure
     bool m_authTried = false;
+    QString m_tlsProblem;        // certificate errors of the current connection
     quint64 m_seq = 0;
     std::mt19937 m_rng{std::random_device{}()};
 };

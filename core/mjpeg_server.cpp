@@ -1,6 +1,10 @@
 #include "mjpeg_server.h"
 
 #include <QDateTime>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -64,8 +68,19 @@ bool MjpegServer::listen(const QHostAddress& address, quint16 port)
 {
     ensureFrames();
     if (!m_server) {
-        m_server = new QTcpServer(this);
-        connect(m_server, &QTcpServer::newConnection, this, &MjpegServer::onNewConnection);
+        if (!m_options.tlsCertificatePem.isEmpty()) {
+            auto* tls = new QSslServer(this);
+            QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+            conf.setLocalCertificate(QSslCertificate(m_options.tlsCertificatePem));
+            conf.setPrivateKey(QSslKey(m_options.tlsKeyPem, QSsl::Rsa));
+            conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+            tls->setSslConfiguration(conf);
+            m_server = tls;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        // pendingConnectionAvailable fires for TLS sockets only once encrypted.
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &MjpegServer::onNewConnection);
     }
     if (!m_server->listen(address, port))
         return false;
@@ -94,7 +109,8 @@ quint16 MjpegServer::port() const { return m_server ? m_server->serverPort() : 0
 
 QUrl MjpegServer::url() const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(m_options.path));
+    const char* scheme = m_options.tlsCertificatePem.isEmpty() ? "http" : "https";
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(port()).arg(m_options.path));
 }
 
 int MjpegServer::clientCount() const { return int(m_clients.size()); }

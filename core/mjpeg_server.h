@@ -40,6 +40,8 @@ public:
         int dieAfterFrames = 5;
         int stallAfterFrames = 5;
         qint64 maxClientBacklog = 512 * 1024;  // skip frames for a client with more unsent bytes
+        QByteArray tlsCertificatePem;  // both set: serve HTTPS
+        QByteArray tlsKeyPem;
     };
 
     explicit MjpegServer(QObject* parent = nullptr);
@@ -54,7 +56,7 @@ public:
     void close();                    // stops listening and drops all clients
     bool isListening() const;
     quint16 port() const;
-    QUrl url() const;                // http://127.0.0.1:<port><path>
+    QUrl url() const;                // http(s)://127.0.0.1:<port><path>
     int clientCount() const;
     quint64 framesSent() const;      // frames written, all clients
 

@@ -1,12 +1,15 @@
 // The reader and the whole pipeline (no detector) against the in-process MJPEG server.
 #include <QSignalSpy>
+#include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "camera.h"
 #include "frame_sink.h"
 #include "mjpeg_server.h"
 #include "processing_scheduler.h"
+#include "test_util.h"
 
 using namespace vigil;
 
@@ -211,6 +214,36 @@ private slots:
         cam.start();
         QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 5000);
+    }
+
+    void streamsOverHttps()
+    {
+        QTemporaryDir dir;
+        QProcess openssl;
+        openssl.start("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                                  "/CN=127.0.0.1", "-keyout", dir.filePath("key.pem"), "-out", dir.filePath("cert.pem")});
+        if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+            QSKIP("openssl is not available to make a test certificate");
+        MjpegServer::Options o;
+        o.tlsCertificatePem = test::readFile(dir.filePath("cert.pem"));
+        o.tlsKeyPem = test::readFile(dir.filePath("key.pem"));
+        MjpegServer server(o);
+        QVERIFY(server.listen());
+        QCOMPARE(server.url().scheme(), QStringLiteral("https"));
+        {
+            Camera cam(configFor(server.url()), m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 8000);
+            QVERIFY2(cam.stateReason().contains("certificate"), qPrintable(cam.stateReason()));
+        }
+        {
+            CameraConfig c = configFor(server.url());
+            c.acceptSelfSignedTls = true;
+            Camera cam(c, m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 8000);
+            QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 8000);
+        }
     }
 
     void reportsConnectionRefused()
