@@ -1,0 +1,68 @@
+#include "rebroadcast/camera_feed.h"
+
+#include <QDateTime>
+#include <algorithm>
+
+#include "camera.h"
+#include "rebroadcast/frame_message.h"
+
+namespace vigil {
+
+const QByteArray& OutgoingFrame::base64Jpeg() const
+{
+    if (m_base64.isEmpty() && !m_frame->jpeg.isEmpty())
+        m_base64 = m_frame->jpeg.toBase64();
+    return m_base64;
+}
+
+CameraFeed::CameraFeed(Camera* camera, QObject* parent)
+    : QObject(parent), m_camera(camera), m_id(camera->id())
+{
+    connect(&m_sink, &LatestFrameSink::frameAvailable, this, &CameraFeed::onFrameAvailable);
+    m_statsBucket = camera->stats().processed / kStatsEvery;
+    camera->addSink(&m_sink);
+}
+
+CameraFeed::~CameraFeed()
+{
+    // After removeSink returns no worker touches m_sink again (Camera guarantees it).
+    if (m_camera)
+        m_camera->removeSink(&m_sink);
+}
+
+void CameraFeed::subscribe(FeedSubscriber* s)
+{
+    if (std::find(m_subscribers.begin(), m_subscribers.end(), s) == m_subscribers.end())
+        m_subscribers.push_back(s);
+}
+
+void CameraFeed::unsubscribe(FeedSubscriber* s)
+{
+    m_subscribers.erase(std::remove(m_subscribers.begin(), m_subscribers.end(), s), m_subscribers.end());
+}
+
+void CameraFeed::onFrameAvailable()
+{
+    ProcessedFramePtr frame = m_sink.take();
+    if (!frame || !m_camera)
+        return;
+    ++m_dispatched;
+    auto out = std::make_shared<const OutgoingFrame>(std::move(frame));
+    // Copy: a subscriber may unsubscribe (socket error) while we iterate.
+    const std::vector<FeedSubscriber*> subs = m_subscribers;
+    for (FeedSubscriber* s : subs)
+        s->offerFrame(out);
+
+    // Stats on every kStatsEvery-th processed result of the camera, even if the sink coalesced some.
+    const StatsSnapshot stats = m_camera->stats();
+    const quint64 bucket = stats.processed / kStatsEvery;
+    if (bucket > m_statsBucket) {
+        m_statsBucket = bucket;
+        const QByteArray json = encodeStats(m_id, stats, QDateTime::currentMSecsSinceEpoch());
+        const std::vector<FeedSubscriber*> statsSubs = m_subscribers;
+        for (FeedSubscriber* s : statsSubs)
+            s->offerStats(m_id, json);
+    }
+}
+
+} // namespace vigil

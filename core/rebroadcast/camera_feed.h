@@ -1,0 +1,62 @@
+#pragma once
+// One camera as seen by the rebroadcast server: a LatestFrameSink that takes results off the
+// worker threads without blocking them, and a fan-out to the subscribed clients in the server's
+// thread. Also emits a stats message every kStatsEvery processed frames.
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <memory>
+#include <vector>
+
+#include "camera.h"
+#include "frame_sink.h"
+
+namespace vigil {
+
+
+// A processed frame plus encodings shared by all clients (computed lazily, server thread only).
+class OutgoingFrame {
+public:
+    explicit OutgoingFrame(ProcessedFramePtr frame) : m_frame(std::move(frame)) {}
+    const ProcessedFrame& frame() const { return *m_frame; }
+    const QByteArray& base64Jpeg() const;
+
+private:
+    ProcessedFramePtr m_frame;
+    mutable QByteArray m_base64;
+};
+using OutgoingFramePtr = std::shared_ptr<const OutgoingFrame>;
+
+class FeedSubscriber {
+public:
+    virtual ~FeedSubscriber() = default;
+    virtual void offerFrame(const OutgoingFramePtr& frame) = 0;
+    virtual void offerStats(const QString& cameraId, const QByteArray& json) { Q_UNUSED(cameraId); Q_UNUSED(json); }
+};
+
+class CameraFeed : public QObject {
+    Q_OBJECT
+public:
+    static constexpr quint64 kStatsEvery = 50;
+
+    explicit CameraFeed(Camera* camera, QObject* parent = nullptr);
+    ~CameraFeed() override;  // detaches the sink from the camera (if it still exists)
+
+    QString cameraId() const { return m_id; }
+    Camera* camera() const { return m_camera.data(); }
+    void subscribe(FeedSubscriber* s);
+    void unsubscribe(FeedSubscriber* s);
+    quint64 framesDispatched() const { return m_dispatched; }
+
+private:
+    void onFrameAvailable();
+
+    QPointer<Camera> m_camera;
+    QString m_id;
+    LatestFrameSink m_sink;
+    std::vector<FeedSubscriber*> m_subscribers;
+    quint64 m_statsBucket = 0;
+    quint64 m_dispatched = 0;
+};
+
+} // namespace vigil

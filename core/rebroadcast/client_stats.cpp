@@ -1,0 +1,19 @@
+#include "rebroadcast/client_stats.h"
+
+namespace vigil {
+
+QJsonObject RebroadcastClientStats::toJson() const
+{
+    return QJsonObject{
+        {"kind", kind},
+        {"path", path},
+        {"peer", peer},
+        {"binary", binary},
+        {"frames_sent", double(framesSent)},
+        {"frames_replaced", double(framesReplaced)},
+        {"backlog_bytes", double(backlogBytes)},
+        {"max_backlog_bytes", double(maxBacklogBytes)},
+    };
+}
+
+} // namespace vigil

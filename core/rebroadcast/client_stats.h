@@ -1,0 +1,20 @@
+#pragma once
+// Per-client delivery counters, reported by RebroadcastServer::clientStats() and /api/clients.
+#include <QJsonObject>
+#include <QString>
+
+namespace vigil {
+
+struct RebroadcastClientStats {
+    QString kind;            // "ws" or "mjpeg"
+    QString path;            // request path, without the query (no token)
+    QString peer;            // remote address:port
+    bool binary = false;     // ws: VGL1 binary frames
+    quint64 framesSent = 0;
+    quint64 framesReplaced = 0;  // pending frame replaced by a newer one (client too slow)
+    qint64 backlogBytes = 0;     // queued but not yet written to the network
+    qint64 maxBacklogBytes = 0;  // high-water mark of backlogBytes
+    QJsonObject toJson() const;
+};
+
+} // namespace vigil
