@@ -58,7 +58,7 @@ bool serveIfAsked(int* exitCode)
     if (!args.contains("--serve"))
         return false;
     MjpegServer::Options o;  // 30 FPS, 640x480, ESP32 format
-    o.quality = 92;          // ~30 KB frames, like an ESP32-CAM at VGA
+    o.quality = 87;          // ~30 KB frames, like an ESP32-CAM at VGA
     MjpegServer server(o);
     const int framesArg = int(args.indexOf("--frames"));
     if (framesArg > 0) {

@@ -1,0 +1,367 @@
+// The desktop UI end to end, offscreen: add a camera through the dialog, watch it stream, tune it
+// live, take snapshots (and fail to), focus/grid, and grab the window.
+#include <QCheckBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+#include "camera_dialog.h"
+#include "camera_grid.h"
+#include "camera_manager.h"
+#include "camera_tile.h"
+#include "main_window.h"
+#include "mjpeg_server.h"
+#include "stats_chart.h"
+#include "stats_panel.h"
+#include "theme.h"
+#include "tuning_panel.h"
+
+using namespace vigil;
+
+class TestUiMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    MjpegServer* m_server = nullptr;
+    CameraManager* m_manager = nullptr;
+    MainWindow* m_window = nullptr;
+    QString m_camId;
+
+    QString configPath() const { return m_dir.filePath("config/config.json"); }
+
+    static double variance(const QImage& image)
+    {
+        const QImage g = image.convertToFormat(QImage::Format_Grayscale8);
+        double sum = 0, sq = 0;
+        const int n = g.width() * g.height();
+        for (int y = 0; y < g.height(); ++y) {
+            const uchar* line = g.constScanLine(y);
+            for (int x = 0; x < g.width(); ++x) {
+                sum += line[x];
+                sq += double(line[x]) * line[x];
+            }
+        }
+        const double mean = sum / n;
+        return sq / n - mean * mean;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        theme::apply(*qApp);
+        MjpegServer::Options o;
+        o.fps = 30;
+        o.size = QSize(320, 240);
+        m_server = new MjpegServer(o, this);
+        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+
+        m_manager = new CameraManager(configPath(), 2, this);
+        QVERIFY(m_manager->load().isEmpty());
+        QVERIFY(m_manager->isFirstLaunch());
+        AppSettings s = m_manager->settings();
+        s.snapshotDir = m_dir.filePath("snaps");
+        m_manager->setSettings(s);
+        m_window = new MainWindow(m_manager);
+        m_window->resize(1280, 800);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void cleanupTestCase()
+    {
+        delete m_window;
+        delete m_manager;
+    }
+
+    void emptyStateOnFirstLaunch()
+    {
+        QVERIFY(m_window->showingEmptyState());
+        QVERIFY(m_window->findChild<QPushButton*>("demoButton"));
+        const QImage shot = m_window->grab().toImage();
+        QVERIFY(shot.save(QDir(QCoreApplication::applicationDirPath()).filePath("tst_ui_empty_state.png")));
+        QVERIFY(variance(shot) > 5);
+    }
+
+    void dialogValidatesUrl()
+    {
+        CameraDialog* dlg = m_window->openAddCameraDialog();
+        QVERIFY(dlg);
+        auto* url = dlg->findChild<QLineEdit*>("url");
+        auto* ok = dlg->findChild<QPushButton*>("primary");
+        QVERIFY(url && ok);
+        url->setText("ftp://example.com/stream");
+        QVERIFY(!dlg->urlError().isEmpty());
+        QVERIFY(!ok->isEnabled());
+        url->setText("example.com/stream");
+        QVERIFY(dlg->urlError().contains("http://"));
+        url->setText(m_server->url().toString());
+        QVERIFY(dlg->urlError().isEmpty());
+        QVERIFY(ok->isEnabled());
+
+        // Test connection: a frame from the real server ...
+        QSignalSpy spy(dlg, &CameraDialog::testFinished);
+        dlg->testConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
+        QVERIFY2(spy.at(0).at(0).toBool(), qPrintable(spy.at(0).at(1).toString()));
+        QVERIFY(spy.at(0).at(1).toString().contains("320"));
+        QVERIFY(dlg->grab().toImage().save(QDir(QCoreApplication::applicationDirPath()).filePath("tst_ui_camera_dialog.png")));
+        // ... and the exact reason for a wrong path and for a closed port.
+        QUrl bad = m_server->url();
+        bad.setPath("/nope");
+        url->setText(bad.toString());
+        dlg->testConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, 10000);
+        QVERIFY(!spy.at(1).at(0).toBool());
+        QVERIFY2(spy.at(1).at(1).toString().contains("404"), qPrintable(spy.at(1).at(1).toString()));
+        url->setText("http://127.0.0.1:1/stream");
+        dlg->testConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 3, 10000);
+        QVERIFY(!spy.at(2).at(0).toBool());
+        QVERIFY2(spy.at(2).at(1).toString().contains("refused"), qPrintable(spy.at(2).at(1).toString()));
+        dlg->reject();
+        QVERIFY(m_window->showingEmptyState());
+    }
+
+    void addCameraThroughDialog()
+    {
+        CameraDialog* dlg = m_window->openAddCameraDialog();
+        dlg->findChild<QLineEdit*>("name")->setText("Loading dock");
+        dlg->findChild<QLineEdit*>("url")->setText(m_server->url().toString());
+        dlg->findChild<QCheckBox*>("detection")->setChecked(false);
+        dlg->findChild<QSpinBox*>("skipFrames")->setValue(1);
+        dlg->findChild<QSpinBox*>("maxFps")->setValue(30);
+        dlg->accept();
+
+        QCOMPARE(m_manager->cameras().size(), 1);
+        Camera* cam = m_manager->cameras().first();
+        m_camId = cam->id();
+        QCOMPARE(m_camId, QString("loading-dock"));
+        QCOMPARE(cam->config().displayName(), QString("Loading dock"));
+        QVERIFY(!m_window->showingEmptyState());
+
+        CameraTile* tile = m_window->grid()->tile(m_camId);
+        QVERIFY(tile);
+        QTRY_VERIFY_WITH_TIMEOUT(tile->sink()->delivered() > 10, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(tile->framesPainted() > 5, 10000);
+        QCOMPARE(cam->state(), CameraState::Live);
+        // The workers scale to the tile: the image is no larger than the tile in device pixels.
+        const QSize shown = tile->currentFrame()->image.size();
+        QVERIFY2(shown.width() <= tile->width() * tile->devicePixelRatioF() + 1, qPrintable(QString::number(shown.width())));
+
+        // Saved: a new load sees the camera.
+        QVERIFY(m_manager->saveNow());
+        const AppSettingsLoad loaded = loadAppSettings(configPath());
+        QVERIFY2(loaded.message.isEmpty(), qPrintable(loaded.message));
+        QCOMPARE(loaded.settings.cameras.size(), 1);
+        QCOMPARE(loaded.settings.cameras[0].url, m_server->url());
+        QVERIFY(!loaded.settings.cameras[0].detectionEnabled);
+        QVERIFY(!loaded.settings.cameras[0].outputSize.isValid());  // tile size is not a setting
+    }
+
+    void slidersChangeTheRunningGate()
+    {
+        Camera* cam = m_manager->camera(m_camId);
+        QVERIFY(cam);
+        TuningPanel* tuning = m_window->tuningPanel();
+        QCOMPARE(tuning->camera(), cam);
+        QCOMPARE(tuning->skipSlider()->value(), 1);
+        const quint64 reconnects = cam->stats().reconnects;
+
+        tuning->skipSlider()->setValue(5);
+        QCOMPARE(cam->config().skipFrames, 5);
+        StatsSnapshot a = cam->stats();
+        QTest::qWait(1500);
+        StatsSnapshot b = cam->stats();
+        const double read = double(b.read - a.read);
+        const double stride = double(b.skippedStride - a.skippedStride);
+        QVERIFY2(read > 20, qPrintable(QString::number(read)));
+        // Four of every five frames are skipped by stride.
+        QVERIFY2(std::abs(stride / read - 0.8) < 0.1, qPrintable(QString("%1/%2").arg(stride).arg(read)));
+
+        tuning->fpsSlider()->setValue(2);
+        QCOMPARE(cam->config().maxFps, 2.0);
+        QCOMPARE(cam->stats().reconnects, reconnects);  // no reconnect
+        QCOMPARE(cam->state(), CameraState::Live);
+
+        // Presets: "Periodic snapshot" = every 10th frame, 1 FPS.
+        tuning->applyPreset(3);
+        QCOMPARE(cam->config().skipFrames, 10);
+        QCOMPARE(cam->config().maxFps, 1.0);
+        QCOMPARE(tuning->skipSlider()->value(), 10);
+        QCOMPARE(tuning->fpsSlider()->value(), 1);
+        a = cam->stats();
+        QTest::qWait(2500);
+        b = cam->stats();
+        const double processed = double(b.processed - a.processed);
+        QVERIFY2(processed >= 1 && processed <= 4, qPrintable(QString::number(processed)));
+        const double r2 = double(b.read - a.read), s2 = double(b.skippedStride - a.skippedStride);
+        QVERIFY2(std::abs(s2 / r2 - 0.9) < 0.08, qPrintable(QString("%1/%2").arg(s2).arg(r2)));
+
+        // "Real-time security" and saved.
+        tuning->applyPreset(0);
+        QCOMPARE(cam->config().skipFrames, 1);
+        QCOMPARE(cam->config().maxFps, 15.0);
+        QVERIFY(m_manager->saveNow());
+        const AppSettingsLoad loaded = loadAppSettings(configPath());
+        QCOMPARE(loaded.settings.cameras[0].skipFrames, 1);
+        QCOMPARE(loaded.settings.cameras[0].maxFps, 15.0);
+    }
+
+    void statsPanelShowsCounters()
+    {
+        StatsPanel* stats = m_window->statsPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(stats->history(m_camId).size() >= 2, 5000);
+        stats->refresh();
+        QTableWidget* t = stats->table();
+        QCOMPARE(t->rowCount(), 1);
+        QCOMPARE(t->item(0, StatsPanel::State)->text(), QString("live"));
+        QVERIFY(t->item(0, StatsPanel::Processed)->text().toULongLong() > 0);
+        QVERIFY(t->item(0, StatsPanel::SkippedStride)->text().toULongLong() > 0);
+        QVERIFY(stats->chart()->pointCount() >= 2);
+    }
+
+    void snapshotWritesImageAndSidecar()
+    {
+        QSignalSpy spy(m_window, &MainWindow::snapshotsFinished);
+        m_window->grid()->select(m_camId);
+        m_window->snapshotSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
+        QCOMPARE(spy.at(0).at(0).toInt(), 1);
+        QCOMPARE(spy.at(0).at(1).toInt(), 0);
+        const SnapshotResult r = m_window->lastSnapshotResults().value(0);
+        QVERIFY(r.ok);
+        QVERIFY(r.imagePath.startsWith(m_dir.filePath("snaps")));
+        QVERIFY(QFileInfo(r.imagePath).fileName().startsWith("Loading-dock_"));
+        QImage img(r.imagePath);
+        QVERIFY(!img.isNull());
+        QVERIFY(variance(img) > 10);
+        QFile side(r.sidecarPath);
+        QVERIFY(side.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(side.readAll()).object();
+        QCOMPARE(j["camera_id"].toString(), m_camId);
+        QCOMPARE(j["camera_name"].toString(), QString("Loading dock"));
+        QVERIFY(j["detections"].isArray());
+        QCOMPARE(j["source_size"].toObject()["width"].toInt(), 320);
+        QVERIFY(m_window->statusBar()->currentMessage().contains("Snapshot saved"));
+    }
+
+    void snapshotFailureIsReported()
+    {
+        // The folder cannot exist: a regular file is in the way (works as root too).
+        QFile blocker(m_dir.filePath("blocker"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        AppSettings s = m_manager->settings();
+        const QString good = s.snapshotDir;
+        s.snapshotDir = m_dir.filePath("blocker/snaps");
+        m_manager->setSettings(s);
+
+        QSignalSpy spy(m_window, &MainWindow::snapshotsFinished);
+        m_window->snapshotAll();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
+        QCOMPARE(spy.at(0).at(0).toInt(), 0);
+        QCOMPARE(spy.at(0).at(1).toInt(), 1);
+        QVERIFY(!m_window->lastSnapshotResults().value(0).ok);
+        QVERIFY(m_window->statusBar()->currentMessage().contains("Snapshot failed"));
+        QTRY_VERIFY(m_window->findChild<QWidget*>("snapshotError"));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath("blocker/snaps")));
+        delete m_window->findChild<QWidget*>("snapshotError");
+
+        s.snapshotDir = good;
+        m_manager->setSettings(s);
+    }
+
+    void focusAndBack()
+    {
+        Camera* demo = m_manager->startDemo();
+        QVERIFY(demo);
+        CameraGrid* grid = m_window->grid();
+        QCOMPARE(grid->count(), 2);
+        QCOMPARE(CameraGrid::gridShape(2), QSize(2, 1));
+        QCOMPARE(CameraGrid::gridShape(4), QSize(2, 2));
+        QCOMPARE(CameraGrid::gridShape(5), QSize(3, 2));
+        QCOMPARE(CameraGrid::gridShape(9), QSize(3, 3));
+        CameraTile* a = grid->tile(m_camId);
+        CameraTile* b = grid->tile(demo->id());
+        QVERIFY(a->isVisible() && b->isVisible());
+        QVERIFY(a->width() < grid->width() / 2 + 10);
+
+        QTest::mouseDClick(b, Qt::LeftButton);
+        QCOMPARE(grid->focusedId(), demo->id());
+        QVERIFY(!a->isVisible());
+        QVERIFY(b->width() > grid->width() - 20);
+        QCOMPARE(grid->selectedId(), demo->id());
+
+        QTest::keyClick(b, Qt::Key_Escape);
+        QVERIFY(grid->focusedId().isEmpty());
+        QVERIFY(a->isVisible());
+        grid->select(m_camId);
+        QTest::keyClick(a, Qt::Key_Return);
+        QCOMPARE(grid->focusedId(), m_camId);
+        grid->setFocusedCamera({});
+    }
+
+    void grabIsNotBlank()
+    {
+        Camera* demo = m_manager->camera("demo");
+        QVERIFY(demo);
+        CameraTile* tile = m_window->grid()->tile("demo");
+        QTRY_VERIFY_WITH_TIMEOUT(tile->framesPainted() > 3, 20000);
+        QTest::qWait(1200);  // a stats refresh so the dock has numbers
+        const QImage shot = m_window->grab().toImage();
+        const QString out = QDir(QCoreApplication::applicationDirPath()).filePath("tst_ui_main_window_grab.png");
+        QVERIFY(shot.save(out));
+        qInfo() << "window grab:" << out;
+        QVERIFY2(variance(shot) > 100, qPrintable(QString::number(variance(shot))));
+        // The tile itself shows a picture, not a flat colour.
+        QVERIFY(variance(tile->grab().toImage()) > 100);
+    }
+
+    void removeCamera()
+    {
+        m_manager->removeCamera("demo");
+        m_manager->removeCamera(m_camId);
+        QCOMPARE(m_window->grid()->count(), 0);
+        QVERIFY(m_window->showingEmptyState());
+        QVERIFY(m_manager->saveNow());
+        QCOMPARE(loadAppSettings(configPath()).settings.cameras.size(), 0);
+    }
+
+    void corruptConfigOnStartup()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("config.json");
+        const QByteArray bytes = "{not json";
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        f.close();
+        CameraManager manager(path, 1);
+        const QString message = manager.load();
+        QVERIFY(!message.isEmpty());
+        QVERIFY(manager.cameras().isEmpty());
+        const QStringList backups = QDir(dir.path()).entryList({"config.json.corrupt-*"});
+        QCOMPARE(backups.size(), 1);
+        QFile b(dir.filePath(backups.first()));
+        QVERIFY(b.open(QIODevice::ReadOnly));
+        QCOMPARE(b.readAll(), bytes);
+    }
+};
+
+QTEST_MAIN(TestUiMainWindow)
+#include "tst_ui_main_window.moc"

@@ -1,0 +1,295 @@
+#include "camera_dialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyle>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "connection_tester.h"
+#include "detection/detector.h"
+
+namespace vigil {
+
+namespace {
+constexpr int kThumbW = 240, kThumbH = 180;
+}
+
+CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* parent)
+    : QDialog(parent), m_base(config), m_tester(new ConnectionTester(this))
+{
+    setObjectName(QStringLiteral("cameraDialog"));
+    setWindowTitle(editing ? tr("Edit camera") : tr("Add camera"));
+    setMinimumWidth(720);
+
+    m_name = new QLineEdit(this);
+    m_name->setObjectName("name");
+    m_name->setPlaceholderText(tr("e.g. Front door"));
+    m_url = new QLineEdit(this);
+    m_url->setObjectName("url");
+    m_url->setPlaceholderText(QStringLiteral("http://192.168.1.50:81/stream"));
+    m_urlError = new QLabel(this);
+    m_urlError->setObjectName("error");
+    m_urlError->setWordWrap(true);
+    m_user = new QLineEdit(this);
+    m_user->setObjectName("user");
+    m_user->setPlaceholderText(tr("optional"));
+    m_password = new QLineEdit(this);
+    m_password->setObjectName("password");
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("optional"));
+
+    m_skip = new QSpinBox(this);
+    m_skip->setObjectName("skipFrames");
+    m_skip->setRange(1, 30);
+    m_skip->setToolTip(tr("Process every Nth frame read from the camera (1 = every frame)"));
+    m_fps = new QSpinBox(this);
+    m_fps->setObjectName("maxFps");
+    m_fps->setRange(1, 30);
+    m_fps->setSuffix(tr(" fps"));
+    m_fps->setToolTip(tr("At most this many processed frames per second"));
+
+    m_detection = new QCheckBox(tr("Detect objects"), this);
+    m_detection->setObjectName("detection");
+    m_model = new QLineEdit(this);
+    m_model->setObjectName("model");
+    m_model->setPlaceholderText(tr("default model"));
+    m_model->setClearButtonEnabled(true);
+    m_modelBrowse = new QPushButton(tr("Browse…"), this);
+    m_modelStatus = new QLabel(this);
+    m_modelStatus->setObjectName("hint");
+    m_modelStatus->setWordWrap(true);
+    m_classes = new QLineEdit(this);
+    m_classes->setObjectName("classes");
+    m_classes->setPlaceholderText(tr("all classes; or e.g. person, car, dog"));
+    m_confidence = new QDoubleSpinBox(this);
+    m_confidence->setObjectName("confidence");
+    m_confidence->setRange(0.05, 0.95);
+    m_confidence->setSingleStep(0.05);
+    m_confidence->setDecimals(2);
+
+    auto* source = new QGroupBox(tr("Stream"), this);
+    auto* sf = new QFormLayout(source);
+    sf->addRow(tr("Name"), m_name);
+    sf->addRow(tr("URL"), m_url);
+    sf->addRow(QString(), m_urlError);
+    sf->addRow(tr("User"), m_user);
+    sf->addRow(tr("Password"), m_password);
+
+    auto* gate = new QGroupBox(tr("Frame rate"), this);
+    auto* gf = new QFormLayout(gate);
+    gf->addRow(tr("Process every Nth frame"), m_skip);
+    gf->addRow(tr("Max processed FPS"), m_fps);
+
+    auto* det = new QGroupBox(tr("Detection"), this);
+    auto* df = new QFormLayout(det);
+    auto* modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_model, 1);
+    modelRow->addWidget(m_modelBrowse);
+    df->addRow(m_detection);
+    df->addRow(tr("Model"), modelRow);
+    df->addRow(QString(), m_modelStatus);
+    df->addRow(tr("Classes"), m_classes);
+    df->addRow(tr("Confidence"), m_confidence);
+
+    m_test = new QPushButton(tr("Test connection"), this);
+    m_test->setObjectName("testButton");
+    m_thumbnail = new QLabel(this);
+    m_thumbnail->setFixedSize(kThumbW, kThumbH);
+    m_thumbnail->setAlignment(Qt::AlignCenter);
+    m_thumbnail->setStyleSheet(QStringLiteral("background: #0d1014; border: 1px solid #2e343c; border-radius: 4px; color: #6e7681;"));
+    m_thumbnail->setText(tr("No preview"));
+    m_testResult = new QLabel(this);
+    m_testResult->setObjectName("hint");
+    m_testResult->setWordWrap(true);
+    m_testResult->setFixedWidth(kThumbW);
+    m_testResult->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(m_thumbnail);
+    right->addWidget(m_test);
+    right->addWidget(m_testResult, 1);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(source);
+    left->addWidget(gate);
+    left->addWidget(det);
+
+    auto* columns = new QHBoxLayout;
+    columns->addLayout(left, 1);
+    columns->addSpacing(8);
+    columns->addLayout(right);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(editing ? tr("Save") : tr("Add camera"));
+    m_buttons->button(QDialogButtonBox::Ok)->setObjectName("primary");
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &CameraDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &CameraDialog::reject);
+
+    auto* main = new QVBoxLayout(this);
+    main->addLayout(columns);
+    main->addWidget(m_buttons);
+
+    connect(m_url, &QLineEdit::textChanged, this, &CameraDialog::validate);
+    connect(m_detection, &QCheckBox::toggled, this, &CameraDialog::updateDetectionFields);
+    connect(m_model, &QLineEdit::textChanged, this, &CameraDialog::updateDetectionFields);
+    connect(m_modelBrowse, &QPushButton::clicked, this, &CameraDialog::browseModel);
+    connect(m_test, &QPushButton::clicked, this, &CameraDialog::testConnection);
+    connect(m_tester, &ConnectionTester::finished, this, [this](bool ok, const QImage& image, const QString& message) {
+        m_test->setEnabled(true);
+        m_test->setText(tr("Test connection"));
+        if (ok) {
+            m_thumbnail->setPixmap(QPixmap::fromImage(
+                image.scaled(m_thumbnail->size() - QSize(2, 2), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        } else {
+            m_thumbnail->setPixmap({});
+            m_thumbnail->setText(tr("No picture"));
+        }
+        m_testResult->setObjectName(ok ? "ok" : "error");
+        m_testResult->style()->unpolish(m_testResult);
+        m_testResult->style()->polish(m_testResult);
+        m_testResult->setText(message);
+        emit testFinished(ok, message);
+    });
+
+    setConfig(config);
+    m_name->setFocus();
+}
+
+void CameraDialog::setConfig(const CameraConfig& c)
+{
+    m_base = c;
+    m_name->setText(c.name.isEmpty() ? c.id : c.name);
+    QUrl url = c.url;
+    // Credentials live in their own fields, never shown in the URL.
+    QString user = c.user, password = c.password;
+    if (user.isEmpty() && !url.userName().isEmpty()) {
+        user = url.userName();
+        password = url.password();
+    }
+    url.setUserInfo({});
+    m_url->setText(url.isEmpty() ? QString() : url.toString());
+    m_user->setText(user);
+    m_password->setText(password);
+    m_skip->setValue(c.skipFrames);
+    m_fps->setValue(qBound(1, int(std::lround(c.maxFps)), 30));
+    m_detection->setChecked(c.detectionEnabled);
+    m_model->setText(c.detector.modelPath);
+    m_classes->setText(c.detector.classFilter.join(QStringLiteral(", ")));
+    m_confidence->setValue(c.detector.confThreshold);
+    validate();
+    updateDetectionFields();
+}
+
+CameraConfig CameraDialog::config() const
+{
+    CameraConfig c = m_base;
+    c.name = m_name->text().trimmed();
+    // No guessing: "example.com" is reported as missing http://, not silently fixed.
+    c.url = QUrl(m_url->text().trimmed());
+    c.url.setUserInfo({});
+    c.user = m_user->text();
+    c.password = m_password->text();
+    c.skipFrames = m_skip->value();
+    c.maxFps = m_fps->value();
+    c.detectionEnabled = m_detection->isChecked();
+    c.detector.modelPath = m_model->text().trimmed();
+    QStringList classes;
+    for (const QString& s : m_classes->text().split(',', Qt::SkipEmptyParts))
+        if (!s.trimmed().isEmpty())
+            classes << s.trimmed();
+    c.detector.classFilter = classes;
+    c.detector.confThreshold = float(m_confidence->value());
+    if (c.name.isEmpty())
+        c.name = c.url.host();
+    return c;
+}
+
+QString CameraDialog::urlError() const
+{
+    return CameraConfig::validateUrl(config().url);
+}
+
+QString CameraDialog::testMessage() const { return m_testResult->text(); }
+
+void CameraDialog::validate()
+{
+    const QString error = m_url->text().trimmed().isEmpty() ? QString() : urlError();
+    m_urlError->setText(error.isEmpty() ? QString() : error.left(1).toUpper() + error.mid(1));
+    m_urlError->setVisible(!error.isEmpty());
+    const bool ok = urlError().isEmpty();
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
+    m_test->setEnabled(ok && !m_tester->isRunning());
+}
+
+void CameraDialog::updateDetectionFields()
+{
+    const bool on = m_detection->isChecked();
+    for (QWidget* w : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_modelBrowse),
+                       static_cast<QWidget*>(m_classes), static_cast<QWidget*>(m_confidence)})
+        w->setEnabled(on);
+    if (!on) {
+        m_modelStatus->setText(tr("Detection off: frames are shown as they come."));
+        return;
+    }
+    const QString requested = m_model->text().trimmed();
+    const QString resolved = resolveModelPath(requested);
+    // Short text in the dialog; the full how-to in the tooltip.
+    m_modelStatus->setToolTip(QString());
+    if (!requested.isEmpty() && !QFileInfo::exists(requested)) {
+        m_modelStatus->setText(tr("File not found: %1").arg(QFileInfo(requested).fileName()));
+        m_modelStatus->setToolTip(requested);
+    } else if (resolved.isEmpty()) {
+        m_modelStatus->setText(tr("No model installed: frames are shown without detection (hover for help)"));
+        m_modelStatus->setToolTip(modelHelpText());
+    } else {
+        m_modelStatus->setText(tr("Uses %1").arg(QFileInfo(resolved).fileName()));
+        m_modelStatus->setToolTip(resolved);
+    }
+}
+
+void CameraDialog::browseModel()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Choose a detection model"), QString(),
+                                                      tr("Models (*.onnx *.cfg);;All files (*)"));
+    if (!file.isEmpty())
+        m_model->setText(file);
+}
+
+void CameraDialog::testConnection()
+{
+    if (!urlError().isEmpty())
+        return;
+    m_test->setEnabled(false);
+    m_test->setText(tr("Testing…"));
+    m_thumbnail->setPixmap({});
+    m_thumbnail->setText(tr("Connecting…"));
+    m_testResult->setObjectName("hint");
+    m_testResult->style()->unpolish(m_testResult);
+    m_testResult->style()->polish(m_testResult);
+    m_testResult->setText(tr("Fetching one frame from %1…").arg(config().url.host()));
+    m_tester->start(config());
+}
+
+void CameraDialog::accept()
+{
+    if (!urlError().isEmpty()) {
+        validate();
+        m_url->setFocus();
+        return;
+    }
+    m_tester->cancel();
+    QDialog::accept();
+}
+
+} // namespace vigil

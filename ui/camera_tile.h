@@ -1,0 +1,85 @@
+#pragma once
+// One camera's live view: the annotated image (aspect kept), name, state badge and a small
+// FPS/latency overlay. Frames arrive through a LatestFrameSink (latest wins); the tile repaints
+// through update(), which Qt coalesces, so painting never holds up the pipeline.
+#include <QElapsedTimer>
+#include <QPixmap>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include "camera.h"
+#include "frame_sink.h"
+
+class QToolButton;
+
+namespace vigil {
+
+class CameraTile : public QWidget {
+    Q_OBJECT
+public:
+    explicit CameraTile(Camera* camera, QWidget* parent = nullptr);
+    ~CameraTile() override;
+
+    Camera* camera() const { return m_camera; }
+    QString cameraId() const { return m_id; }
+    void setSelected(bool selected);
+    bool isSelected() const { return m_selected; }
+    void setFocused(bool focused);     // shown alone (changes the focus button)
+
+    // For tests and diagnostics.
+    quint64 framesReceived() const { return m_framesReceived; }
+    quint64 framesPainted() const { return m_framesPainted; }
+    const LatestFrameSink* sink() const { return m_sink; }
+    ProcessedFramePtr currentFrame() const { return m_frame; }
+
+signals:
+    void clicked(const QString& id);
+    void focusToggled(const QString& id);
+    void snapshotRequested(const QString& id);
+    void editRequested(const QString& id);
+    void removeRequested(const QString& id);
+    void tuneRequested(const QString& id);
+
+protected:
+    bool event(QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void enterEvent(QEnterEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void onFrameAvailable();
+    void refreshStats();
+    void pushOutputSize();
+    void layoutButtons();
+    QRect imageRect() const;
+    void paintBadge(QPainter& p, const QRect& area);
+
+    QPointer<Camera> m_camera;
+    QString m_id;
+    LatestFrameSink* m_sink;
+    ProcessedFramePtr m_frame;
+    QPixmap m_pixmap;                 // m_frame->image converted once, painted many times
+    bool m_pixmapStale = false;
+    quint64 m_framesReceived = 0;
+    quint64 m_framesPainted = 0;
+    quint64 m_lastPaintedSeq = 0;
+    double m_outFps = 0;
+    double m_latencyMs = 0;
+    QElapsedTimer m_sinceFrame;       // for "no picture for N s"
+    QTimer m_statsTimer;
+    QTimer m_resizeTimer;
+    QSize m_sentOutputSize;
+    bool m_selected = false;
+    bool m_focused = false;
+    bool m_hover = false;
+    QRect m_badgeRect;
+    QToolButton* m_snapshotButton;
+    QToolButton* m_focusButton;
+};
+
+} // namespace vigil

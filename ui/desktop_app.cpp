@@ -1,0 +1,64 @@
+#include "desktop_app.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
+
+#include "camera_manager.h"
+#include "icons.h"
+#include "log.h"
+#include "main_window.h"
+#include "theme.h"
+
+namespace vigil {
+
+int runDesktop(const DesktopOptions& options)
+{
+    auto* app = qobject_cast<QApplication*>(QCoreApplication::instance());
+    if (!app) {
+        qCCritical(lcApp) << "runDesktop() needs a QApplication";
+        return 1;
+    }
+    qRegisterMetaType<vigil::CameraState>("vigil::CameraState");
+    theme::apply(*app);
+    app->setWindowIcon(icons::appIcon());
+    app->setApplicationDisplayName(QStringLiteral("Vigil"));
+    app->setDesktopFileName(QStringLiteral("vigil"));
+
+    // The manager outlives the window: tiles detach their sinks from cameras that still exist.
+    CameraManager manager(options.configPath, options.workers);
+    const QString configProblem = manager.load();
+
+    for (CameraConfig c : options.cameras) {
+        if (options.skipFrames > 0)
+            c.skipFrames = options.skipFrames;
+        if (options.maxFps > 0)
+            c.maxFps = options.maxFps;
+        manager.addCamera(c, false);  // --camera: this session only
+    }
+    QString demoError;
+    if (options.demo && !manager.startDemo(&demoError))
+        qCWarning(lcApp).noquote() << "Demo camera:" << demoError;
+    if (options.wsPort >= 0 || !options.wsBind.isEmpty() || !options.wsToken.isEmpty())
+        manager.overrideRebroadcast(options.wsPort, options.wsBind, options.wsToken);
+
+    MainWindow window(&manager);
+    window.show();
+    if (!configProblem.isEmpty()) {
+        // After the window is up, so the message has a parent and the app is usable behind it.
+        QTimer::singleShot(0, &window, [&window, configProblem] {
+            auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Configuration problem"),
+                                        QObject::tr("Your saved configuration could not be fully loaded."),
+                                        QMessageBox::Ok, &window);
+            box->setInformativeText(configProblem);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+    }
+    if (!demoError.isEmpty())
+        QMessageBox::warning(&window, QObject::tr("Demo camera"),
+                             QObject::tr("The demo camera could not start: %1").arg(demoError));
+    return app->exec();
+}
+
+} // namespace vigil

@@ -1,0 +1,105 @@
+#pragma once
+// The main window: camera grid (or the empty state), live stats and tuning docks, menus, toolbar
+// and status bar. Cameras and settings live in the CameraManager; this is only the view.
+#include <QList>
+#include <QMainWindow>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "snapshot_writer.h"
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QStackedWidget;
+
+namespace vigil {
+
+class Camera;
+class CameraDialog;
+class CameraGrid;
+class CameraManager;
+class EmptyState;
+class StatsPanel;
+class TuningPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(CameraManager* manager, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    CameraGrid* grid() const { return m_grid; }
+    StatsPanel* statsPanel() const { return m_stats; }
+    TuningPanel* tuningPanel() const { return m_tuning; }
+    QDockWidget* statsDock() const { return m_statsDock; }
+    bool showingEmptyState() const;
+
+    // Opens the Add / Edit dialog (window-modal, non-blocking); the camera is added or updated
+    // when it is accepted.
+    CameraDialog* openAddCameraDialog();
+    CameraDialog* openEditCameraDialog(const QString& id);
+    void confirmRemoveCamera(const QString& id);
+    void startDemo();
+
+    // Snapshots run off the GUI thread; snapshotsFinished() reports the outcome.
+    void snapshotCamera(const QString& id);
+    void snapshotSelected();
+    void snapshotAll();
+    QList<SnapshotResult> lastSnapshotResults() const { return m_lastSnapshots; }
+
+    void openSettings();
+    void showAbout();
+
+signals:
+    void snapshotsFinished(int written, int failed);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildDocks();
+    void buildStatusBar();
+    void onCameraAdded(Camera* camera);
+    void onCameraRemoved(const QString& id);
+    void onSelectionChanged(const QString& id);
+    void updateEmptyState();
+    void updateActions();
+    void updateStatusWidgets();
+    void writeSnapshots(const QList<Camera*>& cameras);
+    void openSnapshotFolder();
+
+    CameraManager* m_manager;
+    QStackedWidget* m_stack;
+    EmptyState* m_empty;
+    CameraGrid* m_grid;
+    StatsPanel* m_stats;
+    TuningPanel* m_tuning;
+    QDockWidget* m_statsDock = nullptr;
+    QDockWidget* m_tuningDock = nullptr;
+    QLabel* m_countLabel;
+    QLabel* m_rebroadcastLabel;
+    QTimer m_statusTimer;
+    QThreadPool m_snapshotPool;
+    int m_snapshotsPending = 0;
+    int m_wasEmpty = -1;              // -1: not shown yet
+    QList<SnapshotResult> m_lastSnapshots;
+
+    QAction* m_addAction = nullptr;
+    QAction* m_editAction = nullptr;
+    QAction* m_removeAction = nullptr;
+    QAction* m_snapshotAction = nullptr;
+    QAction* m_snapshotAllAction = nullptr;
+    QAction* m_openFolderAction = nullptr;
+    QAction* m_settingsAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_focusAction = nullptr;
+    QAction* m_gridAction = nullptr;
+    QAction* m_demoAction = nullptr;
+    QAction* m_aboutAction = nullptr;
+};
+
+} // namespace vigil

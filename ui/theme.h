@@ -1,0 +1,17 @@
+#pragma once
+// The app's dark look: Fusion with a dark palette, plus the few colours painted by hand.
+#include <QColor>
+
+#include "camera_reader.h"
+
+class QApplication;
+
+namespace vigil::theme {
+
+void apply(QApplication& app);
+QColor accent();
+QColor tileBackground();
+QColor windowBackground();
+QColor stateColour(CameraState state);
+
+} // namespace vigil::theme
