@@ -106,11 +106,13 @@ void TuningPanel::syncFromCamera()
     m_title->setText(c.displayName());
     m_skip->setValue(c.skipFrames);
     m_fps->setValue(qBound(1, int(std::lround(c.maxFps)), 30));
-    m_skipValue->setText(c.skipFrames == 1 ? tr("every") : tr("1 in %1").arg(c.skipFrames));
+    m_skipValue->setText(c.skipFrames == 1 ? tr("all") : tr("1 in %1").arg(c.skipFrames));
     m_fpsValue->setText(tr("%1 fps").arg(c.maxFps, 0, 'g', 3));
-    m_effect->setText(tr("Processes every %1 frame(s) from the camera, at most %2 per second. "
+    const QString which = c.skipFrames == 1 ? tr("every frame") : tr("1 frame in %1").arg(c.skipFrames);
+    m_effect->setText(tr("Processes %1 from the camera, at most %2 per second. "
                          "Changes apply at once without reconnecting.")
-                          .arg(c.skipFrames).arg(c.maxFps, 0, 'g', 3));
+                          .arg(which)
+                          .arg(c.maxFps, 0, 'g', 3));
     for (int i = 0; i < m_presets.size(); ++i)
         m_presets[i]->setChecked(kGatePresets[i].skipFrames == c.skipFrames && kGatePresets[i].maxFps == c.maxFps);
     m_syncing = false;
