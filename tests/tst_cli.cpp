@@ -1,10 +1,15 @@
 // The command line: parsing, and the real `vigil --headless` process end to end.
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTest>
 
+#include "camera.h"
 #include "cli_options.h"
+#include "processing_scheduler.h"
 #include "mjpeg_server.h"
 
 using namespace vigil;
@@ -100,6 +105,45 @@ private slots:
         QCOMPARE(lastCam2["camera"].toString(), QStringLiteral("cam2"));
         QCOMPARE(lastCam2["state"].toString(), QStringLiteral("error"));
         QVERIFY(lastCam2["reason"].toString().contains("refused"));
+    }
+
+    void headlessProcessFeedsAnotherVigil()
+    {
+        // Headless Vigil rebroadcasts its demo camera; a Camera here reads the MJPEG restream.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY), {"--headless", "--demo", "--no-detect", "--ws-port",
+                                               QString::number(port), "--duration", "20"});
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("Rebroadcasting on"), 10000);
+
+        QNetworkAccessManager nam;
+        QNetworkReply* api = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/api/cameras").arg(port))));
+        QTRY_VERIFY_WITH_TIMEOUT(api->isFinished(), 5000);
+        QVERIFY2(api->readAll().contains("\"demo\""), "the demo camera is not listed");
+        api->deleteLater();
+
+        ProcessingScheduler scheduler(1);
+        CameraConfig c;
+        c.id = "relay";
+        c.url = QUrl(QStringLiteral("http://127.0.0.1:%1/cameras/demo/stream.mjpeg").arg(port));
+        c.detectionEnabled = false;
+        c.skipFrames = 1;
+        c.maxFps = 0;
+        Camera relay(c, &scheduler);
+        relay.start();
+        QTRY_COMPARE_WITH_TIMEOUT(relay.state(), CameraState::Live, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(relay.stats().processed >= 20, 10000);
+        QCOMPARE(relay.stats().decodeErrors, 0ull);
+        relay.stop();
+        p.terminate();  // SIGTERM: a clean exit
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
     }
 
     void headlessProcessRejectsBadArguments()
