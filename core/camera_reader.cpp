@@ -83,8 +83,7 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
             m_attempt = 0;
             setState(CameraState::Live, {});
         }
-        const FrameGate::Decision decision = m_gate->offer(now);
-        if (decision == FrameGate::Decision::SkipStride) {
+        if (!m_gate->nextIsCandidate()) {
             m_stats->onSkippedStride();
             return;
         }
@@ -94,9 +93,13 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
         frame.receivedNs = now;
         frame.headers = std::move(part.headers);
         frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
-        if (decision == FrameGate::Decision::Pass)
+        // Workers behind: the waiting frame is swapped for this newer one. That is no new output,
+        // so it does not spend the fps budget (spending it would delay this camera's next turn).
+        if (m_output.refresh && m_output.refresh(frame))
+            return;
+        if (m_gate->admit(now))
             m_output.offer(std::move(frame));
-        else if (!m_output.refresh || !m_output.refresh(frame))
+        else
             m_stats->onDroppedThrottle();
     });
 }

@@ -17,19 +17,27 @@ void FrameGate::reset() { m_resetRequested.store(true); }
 
 FrameGate::Decision FrameGate::offer(qint64 nowNs)
 {
+    if (!nextIsCandidate())
+        return Decision::SkipStride;
+    return admit(nowNs) ? Decision::Pass : Decision::DropThrottle;
+}
+
+bool FrameGate::nextIsCandidate()
+{
     if (m_resetRequested.exchange(false)) {
         m_count = 0;
         m_haveDeadline = false;
     }
     // Stride: frames 1, 1+N, 1+2N, ... are candidates (the first frame after a reset always is).
     const int skip = m_skip.load(std::memory_order_relaxed);
-    const quint64 index = m_count++;
-    if (index % quint64(skip) != 0)
-        return Decision::SkipStride;
+    return m_count++ % quint64(skip) == 0;
+}
 
+bool FrameGate::admit(qint64 nowNs)
+{
     const double fps = m_fps.load(std::memory_order_relaxed);
     if (fps <= 0)
-        return Decision::Pass;
+        return true;
 
     const qint64 intervalNs = qint64(1e9 / fps);
     // A frame a little early (jitter) still counts as on time.
@@ -37,10 +45,10 @@ FrameGate::Decision FrameGate::offer(qint64 nowNs)
     if (!m_haveDeadline) {
         m_haveDeadline = true;
         m_deadlineNs = nowNs + intervalNs;
-        return Decision::Pass;
+        return true;
     }
     if (nowNs < m_deadlineNs - toleranceNs)
-        return Decision::DropThrottle;
+        return false;
 
     // Deadlines advance by exactly one interval so lateness is carried over instead of
     // accumulating (a naive "now - last >= interval" gives 7.5 FPS for 15 candidates/s at 10 FPS).
@@ -50,7 +58,7 @@ FrameGate::Decision FrameGate::offer(qint64 nowNs)
         m_deadlineNs = nowNs + intervalNs;
     else
         m_deadlineNs += intervalNs;
-    return Decision::Pass;
+    return true;
 }
 
 } // namespace vigil

@@ -20,6 +20,11 @@ public:
 
     // Decide for a frame that arrived at `nowNs` (the caller's clock: injectable for tests).
     Decision offer(qint64 nowNs);
+    // offer() in two steps, for a caller that may use a candidate without spending the fps budget
+    // (refreshing a frame that is already waiting): every frame goes through nextIsCandidate(),
+    // only the candidates it uses for new output go through admit().
+    bool nextIsCandidate();
+    bool admit(qint64 nowNs);
     void reset();                  // e.g. after reconnect: restart stride and deadline
 
 private:

@@ -93,6 +93,15 @@ bool ProcessingScheduler::refresh(ProcessingChannel* channel, EncodedFrame& fram
     return true;
 }
 
+// Least recently served first, so every camera gets a turn per round whatever the phase of its
+// frames; "oldest frame first" alone lets a camera whose frames arrive just after its turn go twice.
+bool ProcessingScheduler::waitedLonger(const ProcessingChannel& a, const ProcessingChannel& b)
+{
+    if (a.m_lastTurn != b.m_lastTurn)
+        return a.m_lastTurn < b.m_lastTurn;
+    return a.m_pendingSinceNs < b.m_pendingSinceNs;
+}
+
 void ProcessingScheduler::run(int index)
 {
     WorkerContext ctx;
@@ -103,7 +112,7 @@ void ProcessingScheduler::run(int index)
             if (m_stopping)
                 return true;
             for (ProcessingChannel* c : m_channels)
-                if (c->m_pending && !c->m_busy && (!next || c->m_pendingSinceNs < next->m_pendingSinceNs))
+                if (c->m_pending && !c->m_busy && (!next || waitedLonger(*c, *next)))
                     next = c;
             return next != nullptr;
         });
@@ -112,6 +121,7 @@ void ProcessingScheduler::run(int index)
         EncodedFrame frame = std::move(*next->m_pending);
         next->m_pending.reset();
         next->m_busy = true;
+        next->m_lastTurn = ++m_turns;
         lock.unlock();
         next->process(std::move(frame), ctx);
         lock.lock();

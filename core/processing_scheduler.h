@@ -1,7 +1,9 @@
 #pragma once
 // A fixed pool of processing workers shared by all cameras. Each camera ("channel") offers its
-// latest gated frame in a one-frame slot; a free worker takes the channel whose pending frame has
-// waited longest. A channel is processed by one worker at a time, so results stay in order.
+// latest gated frame in a one-frame slot; a free worker takes the waiting channel that has waited
+// longest for its turn (served longest ago; ties: frame waiting longest). The waiting frame itself
+// is kept fresh by refresh(), so its own age says nothing about fairness; turns do.
+// A channel is processed by one worker at a time, so results stay in order.
 #include <QString>
 #include <condition_variable>
 #include <functional>
@@ -28,6 +30,7 @@ private:
     friend class ProcessingScheduler;
     std::optional<EncodedFrame> m_pending;
     qint64 m_pendingSinceNs = 0;
+    quint64 m_lastTurn = 0;  // scheduler turn at which a worker last took this channel (0: never)
     bool m_busy = false;
     bool m_attached = false;
 };
@@ -55,12 +58,14 @@ public:
 
 private:
     void run(int index);
+    static bool waitedLonger(const ProcessingChannel& a, const ProcessingChannel& b);
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_idle;
     std::vector<ProcessingChannel*> m_channels;
     std::vector<std::thread> m_threads;
+    quint64 m_turns = 0;
     bool m_stopping = false;
 };
 

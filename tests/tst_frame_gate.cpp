@@ -120,6 +120,23 @@ private slots:
         QCOMPARE(c.throttle, 0);
     }
 
+    void candidatesNotAdmittedDoNotSpendTheBudget()
+    {
+        // The reader uses a candidate to refresh a waiting frame without admit(): the stride still
+        // advances, the fps budget does not, so the next admitted candidate is not pushed back.
+        FrameGate gate(2, 10);
+        QVERIFY(gate.nextIsCandidate());
+        QVERIFY(gate.admit(0));
+        QVERIFY(!gate.nextIsCandidate());  // frame 2: stride
+        QVERIFY(gate.nextIsCandidate());   // frame 3 at 66 ms: used for a refresh, not admitted
+        QVERIFY(!gate.nextIsCandidate());
+        QVERIFY(gate.nextIsCandidate());   // frame 5 at 133 ms
+        QVERIFY(gate.admit(133'000'000));  // due since 100 ms
+        QVERIFY(!gate.nextIsCandidate());
+        QVERIFY(gate.nextIsCandidate());
+        QVERIFY(!gate.admit(166'000'000)); // next deadline 200 ms
+    }
+
     void invalidSkipIsClamped()
     {
         FrameGate gate(0, 0);

@@ -90,6 +90,37 @@ private slots:
         }
     }
 
+    void aCameraWithSparseFramesStillGetsItsTurnEveryRound()
+    {
+        // Two cameras offer a frame every 5 ms, one every 60 ms: each round of turns (3 x 30 ms)
+        // is longer than 60 ms, so all three always have a frame waiting when their turn comes and
+        // must get the same share. (Ordering by the waiting frame's age alone let the busy cameras,
+        // whose frames are back in the slot right after their turn, go twice in one round.)
+        ProcessingScheduler scheduler(1);
+        SlowChannel a(30), b(30), sparse(30);
+        for (auto* ch : {&a, &b, &sparse})
+            scheduler.attach(ch);
+        const auto start = steady_clock::now();
+        for (int i = 0; i < 600; ++i) {  // 3 s
+            std::this_thread::sleep_until(start + milliseconds(5 * i));
+            for (SlowChannel* c : {&a, &b, &sparse}) {
+                if (c == &sparse && i % 12 != 0)
+                    continue;
+                EncodedFrame f;
+                f.seq = quint64(i + 1);
+                f.receivedNs = nowNs();
+                scheduler.offer(c, std::move(f));
+            }
+        }
+        for (auto* ch : {&a, &b, &sparse})
+            scheduler.detach(ch);
+        qInfo("processed: busy %d %d, sparse %d", int(a.processedCount), int(b.processedCount),
+              int(sparse.processedCount));
+        QVERIFY(sparse.processedCount > 20);
+        const int hi = std::max({int(a.processedCount), int(b.processedCount), int(sparse.processedCount)});
+        QVERIFY2(hi - sparse.processedCount <= std::max(1, hi / 10), "the sparse camera lost turns");
+    }
+
     void latencyStaysBoundedWhenInferenceIsThreeFrameIntervals()
     {
         ProcessingScheduler scheduler(1);
