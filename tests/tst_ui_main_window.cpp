@@ -6,11 +6,14 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -137,6 +140,38 @@ private slots:
         QVERIFY(m_window->showingEmptyState());
     }
 
+    void dialogOffersInstalledModels()
+    {
+        // A model "installed" by models/fetch.sh into the user's data directory (test mode).
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/models";
+        QVERIFY(QDir().mkpath(dir));
+        const QString onnx = dir + "/yolox_nano_coco80_416_fp32.onnx";
+        QFile f(onnx);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        CameraDialog* dlg = m_window->openAddCameraDialog();
+        auto* choose = dlg->findChild<QPushButton*>("chooseModel");
+        QVERIFY(choose && choose->menu());
+        emit choose->menu()->aboutToShow();
+        QAction* pick = nullptr;
+        QStringList texts;
+        for (QAction* a : choose->menu()->actions()) {
+            texts << a->text();
+            if (a->text().contains("yolox_nano"))
+                pick = a;
+        }
+        QVERIFY2(pick, qPrintable(texts.join(" | ")));
+        QVERIFY(texts.contains(QStringLiteral("Browse for a file…")));
+        pick->trigger();
+        QCOMPARE(dlg->findChild<QLineEdit*>("model")->text(), onnx);
+        bool named = false;
+        for (QLabel* l : dlg->findChildren<QLabel*>("hint"))
+            named = named || l->text().contains("Uses yolox_nano");
+        QVERIFY(named);
+        dlg->reject();
+        QVERIFY(QFile::remove(onnx));
+    }
+
     void addCameraThroughDialog()
     {
         CameraDialog* dlg = m_window->openAddCameraDialog();
@@ -233,6 +268,16 @@ private slots:
         QVERIFY(t->item(0, StatsPanel::Processed)->text().toULongLong() > 0);
         QVERIFY(t->item(0, StatsPanel::SkippedStride)->text().toULongLong() > 0);
         QVERIFY(stats->chart()->pointCount() >= 2);
+
+        // Picking a row selects that camera's tile; a double-click focuses it.
+        m_window->grid()->select(QString());
+        QVERIFY(m_window->grid()->selectedId().isEmpty());
+        t->clearSelection();
+        t->selectRow(0);
+        QCOMPARE(m_window->grid()->selectedId(), m_camId);
+        emit t->cellDoubleClicked(0, 0);
+        QCOMPARE(m_window->grid()->focusedId(), m_camId);
+        m_window->grid()->setFocusedCamera(QString());
     }
 
     void snapshotWritesImageAndSidecar()

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStyle>
@@ -18,6 +19,7 @@
 
 #include "connection_tester.h"
 #include "detection/detector.h"
+#include "detection/model_manifest.h"
 
 namespace vigil {
 
@@ -65,7 +67,11 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     m_model->setObjectName("model");
     m_model->setPlaceholderText(tr("default model"));
     m_model->setClearButtonEnabled(true);
-    m_modelBrowse = new QPushButton(tr("Browse…"), this);
+    m_modelBrowse = new QPushButton(tr("Choose"), this);
+    m_modelBrowse->setObjectName("chooseModel");
+    m_modelBrowse->setToolTip(tr("Pick an installed model, or browse for a model file"));
+    m_modelBrowse->setMenu(new QMenu(m_modelBrowse));
+    connect(m_modelBrowse->menu(), &QMenu::aboutToShow, this, &CameraDialog::fillModelMenu);
     m_modelStatus = new QLabel(this);
     m_modelStatus->setObjectName("hint");
     m_modelStatus->setWordWrap(true);
@@ -143,7 +149,6 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     connect(m_url, &QLineEdit::textChanged, this, &CameraDialog::validate);
     connect(m_detection, &QCheckBox::toggled, this, &CameraDialog::updateDetectionFields);
     connect(m_model, &QLineEdit::textChanged, this, &CameraDialog::updateDetectionFields);
-    connect(m_modelBrowse, &QPushButton::clicked, this, &CameraDialog::browseModel);
     connect(m_test, &QPushButton::clicked, this, &CameraDialog::testConnection);
     connect(m_tester, &ConnectionTester::finished, this, [this](bool ok, const QImage& image, const QString& message) {
         m_test->setEnabled(true);
@@ -256,6 +261,26 @@ void CameraDialog::updateDetectionFields()
         m_modelStatus->setText(tr("Uses %1").arg(QFileInfo(resolved).fileName()));
         m_modelStatus->setToolTip(resolved);
     }
+}
+
+void CameraDialog::fillModelMenu()
+{
+    QMenu* menu = m_modelBrowse->menu();
+    menu->clear();
+    menu->addAction(tr("Default model"), this, [this] { m_model->clear(); });
+    const QStringList installed = installedModels();
+    if (!installed.isEmpty()) {
+        menu->addSection(tr("Installed"));
+        for (const QString& path : installed) {
+            const ManifestModel* m = findManifestModel(path);
+            QAction* a = menu->addAction(m ? QStringLiteral("%1  (%2)").arg(m->name, QFileInfo(path).fileName())
+                                           : QFileInfo(path).fileName(),
+                                         this, [this, path] { m_model->setText(path); });
+            a->setToolTip(path);
+        }
+    }
+    menu->addSeparator();
+    menu->addAction(tr("Browse for a file…"), this, &CameraDialog::browseModel);
 }
 
 void CameraDialog::browseModel()

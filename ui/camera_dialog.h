@@ -38,6 +38,7 @@ private:
     void validate();
     void browseModel();
     void updateDetectionFields();
+    void fillModelMenu();
 
     CameraConfig m_base;
     QLineEdit* m_name;

@@ -205,6 +205,11 @@ void MainWindow::buildToolBar()
 void MainWindow::buildDocks()
 {
     m_stats = new StatsPanel(m_manager, this);
+    connect(m_stats, &StatsPanel::cameraSelected, this, [this](const QString& id) { m_grid->select(id); });
+    connect(m_stats, &StatsPanel::cameraActivated, this, [this](const QString& id) {
+        m_grid->select(id);
+        m_grid->setFocusedCamera(id);
+    });
     m_statsDock = new QDockWidget(tr("Live statistics"), this);
     m_statsDock->setObjectName(QStringLiteral("statsDock"));
     m_statsDock->setWidget(m_stats);

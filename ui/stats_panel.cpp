@@ -51,7 +51,12 @@ StatsPanel::StatsPanel(CameraManager* manager, QWidget* parent) : QWidget(parent
                 m_selected = id;
                 refresh();
             }
+            emit cameraSelected(id);  // programmatic selection is signal-blocked: this is the user
         }
+    });
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row) {
+        if (QTableWidgetItem* it = m_table->item(row, Camera))
+            emit cameraActivated(it->data(Qt::UserRole).toString());
     });
 
     m_chart = new StatsChart(this);

@@ -25,6 +25,11 @@ public:
     StatsChart* chart() const { return m_chart; }
     QList<StatsSample> history(const QString& id) const { return m_history.value(id); }
 
+signals:
+    void cameraSelected(const QString& id);   // the user picked a row
+    void cameraActivated(const QString& id);  // double-click: focus that camera
+
+public:
     enum Column { Camera, State, ReadFps, OutFps, Processed, SkippedStride, Throttled, Superseded,
                   DecodeMs, InferMs, LatencyP50, LatencyP99, Reconnects, Detector, ColumnCount };
 

@@ -43,6 +43,10 @@ std::unique_ptr<Detector> createDetector(const DetectorSettings& settings, QStri
 // directory (VIGIL_SHARE_DIR/models). Empty when none is found; `searched` lists where it looked.
 QString resolveModelPath(const QString& requested, QStringList* searched = nullptr);
 
+// Every complete manifest model in the user's data directory, then the share directory: what a
+// user can pick from without browsing for a file.
+QStringList installedModels();
+
 // One or two sentences telling the user how to get a model (models/fetch.sh, --model, $VIGIL_MODEL).
 QString modelHelpText();
 

@@ -16,19 +16,22 @@ QString userModelsDir()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
 }
 
-// The first manifest model whose files are all present in `dir`, in manifest order.
-QString firstManifestModelIn(const QString& dir)
+// Manifest models whose files are all present in `dir`, in manifest order.
+QStringList manifestModelsIn(const QString& dir)
 {
+    QStringList found;
     const QDir d(dir);
     for (const ManifestModel& m : manifestModels()) {
         bool complete = d.exists(m.modelFile);
         for (const ManifestFile& f : m.files)
             complete = complete && d.exists(f.name);
         if (complete)
-            return QDir::cleanPath(d.filePath(m.modelFile));
+            found << QDir::cleanPath(d.filePath(m.modelFile));
     }
-    return {};
+    return found;
 }
+
+QStringList modelSearchDirs() { return {userModelsDir(), QStringLiteral(VIGIL_SHARE_DIR "/models")}; }
 
 } // namespace
 
@@ -49,13 +52,21 @@ QString resolveModelPath(const QString& requested, QStringList* searched)
         note(QStringLiteral("$VIGIL_MODEL=%1").arg(fromEnv));
         return fromEnv;
     }
-    for (const QString& dir : {userModelsDir(), QStringLiteral(VIGIL_SHARE_DIR "/models")}) {
+    for (const QString& dir : modelSearchDirs()) {
         note(dir);
-        const QString found = firstManifestModelIn(dir);
+        const QStringList found = manifestModelsIn(dir);
         if (!found.isEmpty())
-            return found;
+            return found.first();
     }
     return {};
+}
+
+QStringList installedModels()
+{
+    QStringList all;
+    for (const QString& dir : modelSearchDirs())
+        all << manifestModelsIn(dir);
+    return all;
 }
 
 QString modelHelpText()
