@@ -1,20 +1,49 @@
 #include "frame_processor.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <opencv2/imgproc.hpp>
 
 namespace vigil {
 
-Detector* WorkerContext::detectorFor(const DetectorSettings& settings, QString* error)
+// Sizes and modification times of a model's files: changes when a file is replaced or appears.
+static QString modelFilesStamp(const QString& modelPath)
 {
-    auto it = m_detectors.find(settings.modelPath);
+    QString stamp;
+    QStringList files{modelPath};
+    if (modelPath.endsWith(QLatin1String(".cfg"), Qt::CaseInsensitive))
+        files << modelPath.left(modelPath.size() - 4) + QStringLiteral(".weights");
+    for (const QString& f : files) {
+        const QFileInfo fi(f);
+        stamp += fi.exists() ? QStringLiteral("%1@%2;").arg(fi.size()).arg(fi.lastModified().toMSecsSinceEpoch())
+                             : QStringLiteral("-;");
+    }
+    return stamp;
+}
+
+Detector* WorkerContext::detectorFor(const DetectorSettings& settings, QString* error, qint64 nowNs)
+{
+    dropUnused(nowNs);
+    const QString key = QStringLiteral("%1|%2x%3").arg(settings.modelPath).arg(settings.inputSize.width())
+                            .arg(settings.inputSize.height());
+    auto it = m_detectors.find(key);
+    if (it != m_detectors.end() && !it->second.detector && nowNs - it->second.checkedNs >= kRecheckFailedNs) {
+        it->second.checkedNs = nowNs;
+        if (modelFilesStamp(settings.modelPath) != it->second.filesStamp) {
+            m_detectors.erase(it);  // the files changed: try again
+            it = m_detectors.end();
+        }
+    }
     if (it == m_detectors.end()) {
         Entry e;
+        e.filesStamp = modelFilesStamp(settings.modelPath);
         e.detector = createDetector(settings, &e.error);
-        it = m_detectors.emplace(settings.modelPath, std::move(e)).first;
+        e.checkedNs = nowNs;
+        it = m_detectors.emplace(key, std::move(e)).first;
     }
     Entry& entry = it->second;
+    entry.lastUsedNs = nowNs;
     if (!entry.detector) {
         if (error)
             *error = entry.error;
@@ -22,6 +51,23 @@ Detector* WorkerContext::detectorFor(const DetectorSettings& settings, QString* 
     }
     entry.detector->setThresholds(settings.confThreshold, settings.nmsThreshold, settings.classFilter);
     return entry.detector.get();
+}
+
+void WorkerContext::dropUnused(qint64 nowNs)
+{
+    if (nowNs - m_sweptNs < kUnusedNs / 4)
+        return;
+    m_sweptNs = nowNs;
+    for (auto it = m_detectors.begin(); it != m_detectors.end();)
+        it = nowNs - it->second.lastUsedNs > kUnusedNs ? m_detectors.erase(it) : std::next(it);
+}
+
+size_t WorkerContext::loadedDetectorCount() const
+{
+    size_t n = 0;
+    for (const auto& [key, entry] : m_detectors)
+        n += entry.detector ? 1 : 0;
+    return n;
 }
 
 // The size to show: the output size fitted to the source's aspect ratio, never upscaled.

@@ -24,16 +24,27 @@ class WorkerContext {
 public:
     JpegDecoder decoder;
     JpegEncoder encoder;
-    // The detector for these settings, loaded on first use. Null with *error set when it failed;
-    // a failure is remembered for the same settings so a bad file is not reloaded every frame.
-    Detector* detectorFor(const DetectorSettings& settings, QString* error);
+    // The detector for these settings, loaded on first use. Null with *error set when it failed.
+    // A failure is remembered so a bad file is not reloaded every frame, but is retried once the
+    // model files change (e.g. models/fetch.sh finished). Nets unused for a while are freed, so
+    // switching models over weeks does not pile them up. `nowNs` is injectable for tests.
+    Detector* detectorFor(const DetectorSettings& settings, QString* error, qint64 nowNs = vigil::nowNs());
+    size_t loadedDetectorCount() const;
+
+    static constexpr qint64 kRecheckFailedNs = 2'000'000'000;
+    static constexpr qint64 kUnusedNs = 60'000'000'000;
 
 private:
     struct Entry {
         std::unique_ptr<Detector> detector;
         QString error;
+        QString filesStamp;      // model files' sizes and times when loading failed
+        qint64 checkedNs = 0;
+        qint64 lastUsedNs = 0;
     };
-    std::map<QString, Entry> m_detectors;  // by model path
+    void dropUnused(qint64 nowNs);
+    std::map<QString, Entry> m_detectors;  // by model path and input size
+    qint64 m_sweptNs = 0;
 };
 
 struct ProcessResult {

@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include "detection/detector.h"
+#include "frame_processor.h"
 #include "test_util.h"
 
 using namespace vigil;
@@ -78,6 +79,40 @@ class TstDetectorErrors : public QObject {
     }
 
 private slots:
+    void workerRetriesAModelOnceItsFileChangesAndFreesUnusedOnes()
+    {
+        const QByteArray real = test::readFile(test::modelsDir() + "/yolox_nano_coco80_416_fp32.onnx");
+        if (real.isEmpty())
+            QSKIP(qPrintable("models folder absent: " + test::modelsDir()));
+        WorkerContext ctx;
+        DetectorSettings s;
+        s.modelPath = m_dir.filePath("later.onnx");
+        QString error;
+        qint64 t = 1'000'000'000;
+        QVERIFY(!ctx.detectorFor(s, &error, t));
+        QVERIFY2(error.contains("later.onnx"), qPrintable(error));
+        // The user fetches the model while the app runs: picked up without a restart.
+        QVERIFY(writeFile(s.modelPath, real));
+        t += WorkerContext::kRecheckFailedNs / 2;
+        QVERIFY(!ctx.detectorFor(s, &error, t));  // not re-checked on every frame
+        t += WorkerContext::kRecheckFailedNs;
+        QVERIFY(ctx.detectorFor(s, &error, t));
+        QCOMPARE(ctx.loadedDetectorCount(), size_t(1));
+        // Another input size is another net.
+        DetectorSettings small = s;
+        small.inputSize = QSize(320, 320);
+        Detector* d = ctx.detectorFor(small, &error, t);
+        QVERIFY(d);
+        QCOMPARE(d->inputSize(), QSize(320, 320));
+        QCOMPARE(ctx.loadedDetectorCount(), size_t(2));
+        // Only the 320 net stays in use; the 416 one is freed after a while.
+        for (int i = 0; i < 10; ++i) {
+            t += WorkerContext::kUnusedNs / 4;
+            QVERIFY(ctx.detectorFor(small, &error, t));
+        }
+        QCOMPARE(ctx.loadedDetectorCount(), size_t(1));
+    }
+
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void missingFile() { expectFailure(m_dir.filePath("nope.onnx"), "not found"); }
