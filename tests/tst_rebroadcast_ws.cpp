@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mjpeg_server.h"
 #include "processing_scheduler.h"
+#include "rebroadcast/camera_feed.h"
 #include "rebroadcast/frame_message.h"
 #include "rebroadcast/rebroadcast_server.h"
 
@@ -162,12 +163,36 @@ bool isDecodableJpeg(const QByteArray& jpeg, QSize* size)
 class TestRebroadcastWs : public QObject {
     Q_OBJECT
 private slots:
+    void messageEncodedOncePerMillisecond();
     void jsonFramesAndStats();
     void binaryFormat();
     void perCameraEndpoint();
     void tokenAndUnknownCamera();
     void stalledClientDoesNotSlowOthers();
 };
+
+void TestRebroadcastWs::messageEncodedOncePerMillisecond()
+{
+    auto f = std::make_shared<ProcessedFrame>();
+    f->cameraId = "cam";
+    f->seq = 7;
+    f->jpeg = QByteArray("\xff\xd8jpeg\xff\xd9");
+    const OutgoingFrame out(f);
+    const QByteArray& a = out.binaryMessage(1000);
+    const QByteArray first = a;
+    // Clients served in the same millisecond share one encoded message (no copy, no re-encode).
+    QVERIFY(out.binaryMessage(1000).isSharedWith(first));
+    BinaryFrameView v;
+    QVERIFY(decodeBinaryFrame(out.binaryMessage(1001), &v));
+    QCOMPARE(qint64(v.metadata.value("sent_ts").toDouble()), qint64(1001));
+    QCOMPARE(v.jpeg, f->jpeg);
+    QVERIFY(decodeBinaryFrame(first, &v));
+    QCOMPARE(qint64(v.metadata.value("sent_ts").toDouble()), qint64(1000));
+    const QJsonObject text = QJsonDocument::fromJson(out.textMessage(1002).toUtf8()).object();
+    QCOMPARE(text.value("type").toString(), QString("frame"));
+    QCOMPARE(QByteArray::fromBase64(text.value("data").toString().toLatin1()), f->jpeg);
+    QCOMPARE(qint64(text.value("sent_ts").toDouble()), qint64(1002));
+}
 
 void TestRebroadcastWs::jsonFramesAndStats()
 {

@@ -15,6 +15,24 @@ const QByteArray& OutgoingFrame::base64Jpeg() const
     return m_base64;
 }
 
+const QByteArray& OutgoingFrame::binaryMessage(qint64 sentWallMs) const
+{
+    if (m_binaryMs != sentWallMs) {
+        m_binary = encodeBinaryFrame(*m_frame, sentWallMs);
+        m_binaryMs = sentWallMs;
+    }
+    return m_binary;
+}
+
+const QString& OutgoingFrame::textMessage(qint64 sentWallMs) const
+{
+    if (m_textMs != sentWallMs) {
+        m_text = QString::fromUtf8(encodeTextFrame(*m_frame, base64Jpeg(), sentWallMs));
+        m_textMs = sentWallMs;
+    }
+    return m_text;
+}
+
 CameraFeed::CameraFeed(Camera* camera, QObject* parent)
     : QObject(parent), m_camera(camera), m_id(camera->id())
 {

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
+#include <QString>
 #include <memory>
 #include <vector>
 
@@ -20,10 +21,18 @@ public:
     explicit OutgoingFrame(ProcessedFramePtr frame) : m_frame(std::move(frame)) {}
     const ProcessedFrame& frame() const { return *m_frame; }
     const QByteArray& base64Jpeg() const;
+    // The whole WebSocket message, encoded once and shared by every client served within the same
+    // millisecond (the only per-client field is sent_ts, in ms). Server thread only.
+    const QByteArray& binaryMessage(qint64 sentWallMs) const;
+    const QString& textMessage(qint64 sentWallMs) const;
 
 private:
     ProcessedFramePtr m_frame;
     mutable QByteArray m_base64;
+    mutable QByteArray m_binary;
+    mutable qint64 m_binaryMs = -1;
+    mutable QString m_text;
+    mutable qint64 m_textMs = -1;
 };
 using OutgoingFramePtr = std::shared_ptr<const OutgoingFrame>;
 

@@ -70,9 +70,9 @@ void WsSession::send(const OutgoingFrame& out)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 n;
     if (m_binary)
-        n = m_socket->sendBinaryMessage(encodeBinaryFrame(out.frame(), now));
+        n = m_socket->sendBinaryMessage(out.binaryMessage(now));
     else
-        n = m_socket->sendTextMessage(QString::fromUtf8(encodeTextFrame(out.frame(), out.base64Jpeg(), now)));
+        n = m_socket->sendTextMessage(out.textMessage(now));
     ++m_sent;
     account(n);
 }
