@@ -3,7 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QImage>
+#include <QFile>
 #include <algorithm>
 #include <cstdio>
 #include <opencv2/core.hpp>
@@ -11,19 +11,19 @@
 
 #include "detection/detector.h"
 #include "detection/yolo_detector.h"
+#include "jpeg_codec.h"
 
 using namespace vigil;
 
 namespace {
 
-// Photo as 8-bit BGR through QImage (OpenCV's imgcodecs is not a dependency).
+// Photo as 8-bit BGR through the app's own decoder.
 cv::Mat readBgr(const QString& path)
 {
-    const QImage img = QImage(path).convertToFormat(QImage::Format_BGR888);
-    if (img.isNull())
-        return {};
-    return cv::Mat(img.height(), img.width(), CV_8UC3, const_cast<uchar*>(img.constBits()),
-                   size_t(img.bytesPerLine())).clone();
+    QFile f(path);
+    cv::Mat bgr;
+    JpegDecoder decoder;
+    return f.open(QIODevice::ReadOnly) && decoder.decodeBgr(f.readAll(), bgr) ? bgr : cv::Mat();
 }
 
 QString sharedDir(const char* env, const char* sub)

@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFile>
 
+#include "jpeg_codec.h"
+
 namespace vigil::test {
 
 static QString sharedDir(const char* env, const char* sub)
@@ -20,6 +22,13 @@ QByteArray readFile(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+cv::Mat readPhotoBgr(const QString& path)
+{
+    cv::Mat bgr;
+    JpegDecoder decoder;
+    return decoder.decodeBgr(readFile(path), bgr) ? bgr : cv::Mat();
 }
 
 } // namespace vigil::test

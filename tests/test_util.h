@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers for tests: where the shared models and photos are.
 #include <QString>
+#include <opencv2/core.hpp>
 
 namespace vigil::test {
 
@@ -10,5 +11,7 @@ QString modelsDir();
 QString testdataDir();
 // Reads a whole file; empty on failure.
 QByteArray readFile(const QString& path);
+// A JPEG photo as 8-bit BGR, through the app's own decoder; empty on failure.
+cv::Mat readPhotoBgr(const QString& path);
 
 } // namespace vigil::test

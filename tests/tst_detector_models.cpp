@@ -1,7 +1,6 @@
 // Real models on real photos: each must find the objects listed in testdata/objects.json.
 #include <QDir>
 #include <QFileInfo>
-#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,16 +15,6 @@
 using namespace vigil;
 
 namespace {
-
-// Photo as 8-bit BGR through QImage (OpenCV's imgcodecs is not a dependency).
-cv::Mat readBgr(const QString& path)
-{
-    const QImage img = QImage(path).convertToFormat(QImage::Format_BGR888);
-    if (img.isNull())
-        return {};
-    return cv::Mat(img.height(), img.width(), CV_8UC3, const_cast<uchar*>(img.constBits()),
-                   size_t(img.bytesPerLine())).clone();
-}
 
 struct ModelCase {
     const char* key;
@@ -113,7 +102,7 @@ private slots:
         Detector& det = *m_detectors.at(model);
         det.setThresholds(0.25f, 0.45f, {});
         const QString path = test::testdataDir() + "/" + photo;
-        const cv::Mat bgr = readBgr(path);
+        const cv::Mat bgr = test::readPhotoBgr(path);
         QVERIFY2(!bgr.empty(), qPrintable("cannot read " + path));
         const QJsonObject spec = m_photos.value(photo).toObject();
         const QVector<Detection> dets = det.detect(bgr);
@@ -155,7 +144,7 @@ private slots:
     void classFilterAndThresholds()
     {
         Detector& det = *m_detectors.at("yolox416");
-        const cv::Mat bgr = readBgr(test::testdataDir() + "/person.jpg");
+        const cv::Mat bgr = test::readPhotoBgr(test::testdataDir() + "/person.jpg");
         QVERIFY(!bgr.empty());
         det.setThresholds(0.25f, 0.45f, {"person"});
         QVector<Detection> dets = det.detect(bgr);

@@ -37,6 +37,19 @@ void push(std::vector<Candidate>& cands, int classId, float score, float cx, flo
     cands.push_back({classId, score, cv::Rect2f(cx - w / 2, cy - h / 2, w, h)});
 }
 
+// Rows laid out [x, y, w, h, objectness, class scores...] (YOLOX, YOLOv5): the score is
+// objectness x best class. False when the row is below the threshold or its class is filtered out.
+bool scoreObjectnessRow(const float* row, int classes, const DecodeOptions& o, int* id, float* score)
+{
+    const float obj = row[4];
+    if (obj < o.confThreshold)
+        return false;
+    float cls = 0.f;
+    *id = bestClass(row + 5, classes, 1, &cls);
+    *score = obj * cls;
+    return *score >= o.confThreshold && classAllowed(o, *id);
+}
+
 } // namespace
 
 void decodeYolox(const cv::Mat& out, const DecodeOptions& o, std::vector<Candidate>& cands)
@@ -54,13 +67,9 @@ void decodeYolox(const cv::Mat& out, const DecodeOptions& o, std::vector<Candida
             for (int gx = 0; gx < gw; ++gx, ++i, row += k) {
                 if (i >= n)
                     return;
-                const float obj = row[4];
-                if (obj < o.confThreshold)
-                    continue;
-                float cls = 0.f;
-                const int id = bestClass(row + 5, classes, 1, &cls);
-                const float score = obj * cls;
-                if (score < o.confThreshold || !classAllowed(o, id))
+                int id = 0;
+                float score = 0.f;
+                if (!scoreObjectnessRow(row, classes, o, &id, &score))
                     continue;
                 push(cands, id, score, (row[0] + gx) * stride, (row[1] + gy) * stride,
                      std::exp(row[2]) * stride, std::exp(row[3]) * stride);
@@ -77,13 +86,9 @@ void decodeYolov5(const cv::Mat& out, const DecodeOptions& o, std::vector<Candid
     const int classes = k - 5;
     const float* row = out.ptr<float>();
     for (int i = 0; i < n; ++i, row += k) {
-        const float obj = row[4];
-        if (obj < o.confThreshold)
-            continue;
-        float cls = 0.f;
-        const int id = bestClass(row + 5, classes, 1, &cls);
-        const float score = obj * cls;
-        if (score < o.confThreshold || !classAllowed(o, id))
+        int id = 0;
+        float score = 0.f;
+        if (!scoreObjectnessRow(row, classes, o, &id, &score))
             continue;
         push(cands, id, score, row[0], row[1], row[2], row[3]);
     }
