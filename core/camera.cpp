@@ -181,6 +181,21 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     return o;
 }
 
+void Camera::lookForDefaultModel(ProcessingOptions& options)
+{
+    const qint64 now = nowNs();
+    if (now - m_defaultModelCheckedNs < kDefaultModelRecheckNs)
+        return;
+    m_defaultModelCheckedNs = now;
+    const QString found = resolveModelPath(QString());
+    if (found.isEmpty())
+        return;
+    std::lock_guard lock(m_mutex);
+    if (m_options.detectionEnabled && m_options.detector.modelPath.isEmpty() && m_config.detector.modelPath.isEmpty())
+        m_options.detector.modelPath = found;
+    options = m_options;
+}
+
 void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
 {
     ProcessingOptions options;
@@ -190,6 +205,8 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
         options = m_options;
         id = m_config.id;
     }
+    if (options.detectionEnabled && options.detector.modelPath.isEmpty())
+        lookForDefaultModel(options);
     ProcessResult r = processFrame(id, frame, options, ctx);
     if (r.detectorStatus != detectorStatus()) {
         if (r.detectorFailed)

@@ -50,6 +50,9 @@ public:
 
     // Resolves the model the camera should use (empty when none); see resolveModelPath().
     static ProcessingOptions optionsFor(const CameraConfig& config, QString* detectorStatus);
+    // With "default model" and none installed, workers look again this often, so a model fetched
+    // while the app runs is used without restarting the camera.
+    static constexpr qint64 kDefaultModelRecheckNs = 3'000'000'000;
 
 signals:
     void stateChanged(vigil::CameraState state, const QString& reason);
@@ -61,12 +64,14 @@ private:
     void onSuperseded(const EncodedFrame& dropped) override;
     void onReaderState(CameraState state, const QString& reason);
     void setDetectorStatus(const QString& status);
+    void lookForDefaultModel(ProcessingOptions& options);
 
     ProcessingScheduler* m_scheduler;
     mutable std::mutex m_mutex;          // guards the fields below that workers read
     CameraConfig m_config;
     ProcessingOptions m_options;
     QString m_detectorStatus;
+    qint64 m_defaultModelCheckedNs = 0;  // workers only (one at a time per camera)
     ProcessedFramePtr m_latest;
     std::vector<FrameSink*> m_sinks;
     CameraState m_state = CameraState::Idle;

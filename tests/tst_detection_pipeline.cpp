@@ -2,6 +2,7 @@
 // detections in source pixels; a bad or missing model is reported while video keeps flowing.
 #include <QDir>
 #include <QFile>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -101,6 +102,35 @@ private slots:
         cam.start();
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 10000);
         QVERIFY2(cam.detectorStatus().contains("broken.onnx"), qPrintable(cam.detectorStatus()));
+    }
+
+    void modelFetchedWhileRunningIsPickedUp()
+    {
+        const QByteArray onnx = test::readFile(m_models + "/yolox_nano_coco80_416_fp32.onnx");
+        if (onnx.isEmpty())
+            QSKIP(qPrintable("models folder absent: " + m_models));
+        qputenv("VIGIL_MODEL", "");
+        QStandardPaths::setTestModeEnabled(true);
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/models";
+        QDir(dir).removeRecursively();
+        if (!resolveModelPath(QString()).isEmpty())
+            QSKIP("a model is installed system-wide: cannot start without one");
+        MjpegServer server;
+        QVERIFY(server.listen());
+        ProcessingScheduler scheduler(1);
+        Camera cam(config(server.url(), QString()), &scheduler);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 3, 10000);
+        QVERIFY2(cam.detectorStatus().contains("fetch.sh"), qPrintable(cam.detectorStatus()));
+        // What models/fetch.sh does, while the camera streams.
+        QVERIFY(QDir().mkpath(dir));
+        QFile f(dir + "/yolox_nano_coco80_416_fp32.onnx");
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(onnx) == onnx.size());
+        f.close();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.detectorStatus().contains("yolox_nano"), 15000);
+        QVERIFY(cam.config().detector.modelPath.isEmpty());  // still "default model" in the config
+        cam.stop();
+        QDir(dir).removeRecursively();
     }
 
     void noModelSaysHowToGetOne()
