@@ -11,10 +11,7 @@ namespace vigil {
 static QString modelFilesStamp(const QString& modelPath)
 {
     QString stamp;
-    QStringList files{modelPath};
-    if (modelPath.endsWith(QLatin1String(".cfg"), Qt::CaseInsensitive))
-        files << modelPath.left(modelPath.size() - 4) + QStringLiteral(".weights");
-    for (const QString& f : files) {
+    for (const QString& f : {modelPath, darknetWeightsFor(modelPath)}) {
         const QFileInfo fi(f);
         stamp += fi.exists() ? QStringLiteral("%1@%2;").arg(fi.size()).arg(fi.lastModified().toMSecsSinceEpoch())
                              : QStringLiteral("-;");

@@ -43,6 +43,9 @@ std::unique_ptr<Detector> createDetector(const DetectorSettings& settings, QStri
 // directory (VIGIL_SHARE_DIR/models). Empty when none is found; `searched` lists where it looked.
 QString resolveModelPath(const QString& requested, QStringList* searched = nullptr);
 
+// The Darknet weights beside a .cfg (same stem, .weights); empty for any other model file.
+QString darknetWeightsFor(const QString& modelPath);
+
 // Every complete manifest model in the user's data directory, then the share directory: what a
 // user can pick from without browsing for a file.
 QStringList installedModels();

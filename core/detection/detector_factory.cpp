@@ -75,9 +75,8 @@ std::unique_ptr<Detector> load(const DetectorSettings& s)
         throw LoadError{QStringLiteral("the file is empty")};
 
     const QString ext = model.suffix().toLower();
-    QString weights;
+    const QString weights = darknetWeightsFor(s.modelPath);
     if (ext == QLatin1String("cfg")) {
-        weights = model.dir().filePath(model.completeBaseName() + QStringLiteral(".weights"));
         if (!QFileInfo::exists(weights))
             throw LoadError{QStringLiteral("Darknet weights %1 not found beside it").arg(weights)};
     } else if (ext != QLatin1String("onnx")) {

@@ -61,6 +61,14 @@ QString resolveModelPath(const QString& requested, QStringList* searched)
     return {};
 }
 
+QString darknetWeightsFor(const QString& modelPath)
+{
+    const QFileInfo model(modelPath);
+    if (model.suffix().compare(QLatin1String("cfg"), Qt::CaseInsensitive) != 0)
+        return {};
+    return model.dir().filePath(model.completeBaseName() + QStringLiteral(".weights"));
+}
+
 QStringList installedModels()
 {
     QStringList all;
