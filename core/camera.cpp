@@ -10,7 +10,7 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObje
     : QObject(parent), m_scheduler(scheduler), m_config(config),
       m_gate(config.skipFrames, config.maxFps)
 {
-    m_options = optionsFor(config, &m_detectorStatus);
+    m_options = optionsFor(config, &m_detectorStatus, &m_detectorFailed);
     m_thread.setObjectName(QStringLiteral("reader-%1").arg(config.id));
     // Both run on the reader thread and never wait for processing.
     CameraReader::Output output;
@@ -99,7 +99,8 @@ void Camera::setConfig(const CameraConfig& config)
 {
     CameraConfig old;
     QString status;
-    const ProcessingOptions options = optionsFor(config, &status);
+    bool failed = false;
+    const ProcessingOptions options = optionsFor(config, &status, &failed);
     {
         std::lock_guard lock(m_mutex);
         old = m_config;
@@ -108,7 +109,7 @@ void Camera::setConfig(const CameraConfig& config)
     }
     m_gate.setSkipFrames(config.skipFrames);
     m_gate.setMaxFps(config.maxFps);
-    setDetectorStatus(status);
+    setDetectorStatus(status, failed);
     const bool reconnect = old.url != config.url || old.user != config.user ||
                            old.password != config.password ||
                            old.acceptSelfSignedTls != config.acceptSelfSignedTls ||
@@ -140,6 +141,12 @@ QString Camera::detectorStatus() const
     return m_detectorStatus;
 }
 
+bool Camera::detectorFailed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_detectorFailed;
+}
+
 StatsSnapshot Camera::stats() const { return m_stats.snapshot(nowNs()); }
 
 ProcessedFramePtr Camera::latestFrame() const
@@ -162,7 +169,7 @@ void Camera::removeSink(FrameSink* sink)
     m_sinks.erase(std::remove(m_sinks.begin(), m_sinks.end(), sink), m_sinks.end());
 }
 
-ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detectorStatus)
+ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detectorStatus, bool* detectorFailed)
 {
     ProcessingOptions o;
     o.detectionEnabled = config.detectionEnabled;
@@ -178,6 +185,8 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     }
     if (detectorStatus)
         *detectorStatus = status;
+    if (detectorFailed)
+        *detectorFailed = config.detectionEnabled && o.detector.modelPath.isEmpty();
     return o;
 }
 
@@ -211,10 +220,11 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
     if (r.detectorStatus != detectorStatus()) {
         if (r.detectorFailed)
             qCWarning(lcDetect).noquote() << QStringLiteral("[%1] %2").arg(id, r.detectorStatus);
-        QMetaObject::invokeMethod(this, [this, s = r.detectorStatus] { setDetectorStatus(s); },
+        QMetaObject::invokeMethod(this, [this, s = r.detectorStatus, f = r.detectorFailed] { setDetectorStatus(s, f); },
                                   Qt::QueuedConnection);
         std::lock_guard lock(m_mutex);
         m_detectorStatus = r.detectorStatus;
+        m_detectorFailed = r.detectorFailed;
     }
     if (!r.frame) {
         m_stats.onDecodeError();
@@ -241,11 +251,12 @@ void Camera::onReaderState(CameraState state, const QString& reason)
     emit stateChanged(state, reason);
 }
 
-void Camera::setDetectorStatus(const QString& status)
+void Camera::setDetectorStatus(const QString& status, bool failed)
 {
     {
         std::lock_guard lock(m_mutex);
         m_detectorStatus = status;
+        m_detectorFailed = failed;
     }
     emit detectorStatusChanged(status);
 }

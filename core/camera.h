@@ -41,6 +41,7 @@ public:
     CameraState state() const;
     QString stateReason() const;
     QString detectorStatus() const;   // "" when detection is off
+    bool detectorFailed() const;      // detection is on but cannot run (no model, bad model)
     StatsSnapshot stats() const;
     ProcessedFramePtr latestFrame() const;
 
@@ -49,7 +50,8 @@ public:
     void removeSink(FrameSink* sink);
 
     // Resolves the model the camera should use (empty when none); see resolveModelPath().
-    static ProcessingOptions optionsFor(const CameraConfig& config, QString* detectorStatus);
+    static ProcessingOptions optionsFor(const CameraConfig& config, QString* detectorStatus,
+                                        bool* detectorFailed = nullptr);
     // With "default model" and none installed, workers look again this often, so a model fetched
     // while the app runs is used without restarting the camera.
     static constexpr qint64 kDefaultModelRecheckNs = 3'000'000'000;
@@ -63,7 +65,7 @@ private:
     void process(EncodedFrame&& frame, WorkerContext& ctx) override;
     void onSuperseded(const EncodedFrame& dropped) override;
     void onReaderState(CameraState state, const QString& reason);
-    void setDetectorStatus(const QString& status);
+    void setDetectorStatus(const QString& status, bool failed);
     void lookForDefaultModel(ProcessingOptions& options);
 
     ProcessingScheduler* m_scheduler;
@@ -71,6 +73,7 @@ private:
     CameraConfig m_config;
     ProcessingOptions m_options;
     QString m_detectorStatus;
+    bool m_detectorFailed = false;
     qint64 m_defaultModelCheckedNs = 0;  // workers only (one at a time per camera)
     ProcessedFramePtr m_latest;
     std::vector<FrameSink*> m_sinks;

@@ -56,6 +56,7 @@ private slots:
         const ProcessedFramePtr f = cam.latestFrame();
         QVERIFY(f);
         QVERIFY2(cam.detectorStatus().contains("yolox", Qt::CaseInsensitive), qPrintable(cam.detectorStatus()));
+        QVERIFY(!cam.detectorFailed());
         QCOMPARE(f->sourceSize, QSize(768, 576));
         bool dog = false;
         for (const Detection& d : f->detections) {
@@ -85,6 +86,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 10000);
         QVERIFY2(cam.detectorStatus().contains("model.onnx"), qPrintable(cam.detectorStatus()));
         QVERIFY(cam.latestFrame()->detections.isEmpty());
+        QVERIFY(cam.detectorFailed());
     }
 
     void corruptModelIsReportedOnce()
@@ -122,12 +124,14 @@ private slots:
         cam.start();
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 3, 10000);
         QVERIFY2(cam.detectorStatus().contains("fetch.sh"), qPrintable(cam.detectorStatus()));
+        QVERIFY(cam.detectorFailed());
         // What models/fetch.sh does, while the camera streams.
         QVERIFY(QDir().mkpath(dir));
         QFile f(dir + "/yolox_nano_coco80_416_fp32.onnx");
         QVERIFY(f.open(QIODevice::WriteOnly) && f.write(onnx) == onnx.size());
         f.close();
         QTRY_VERIFY_WITH_TIMEOUT(cam.detectorStatus().contains("yolox_nano"), 15000);
+        QVERIFY(!cam.detectorFailed());
         QVERIFY(cam.config().detector.modelPath.isEmpty());  // still "default model" in the config
         cam.stop();
         QDir(dir).removeRecursively();

@@ -280,6 +280,41 @@ private slots:
         m_window->grid()->setFocusedCamera(QString());
     }
 
+    void missingModelIsShownOnTheTile()
+    {
+        Camera* cam = m_manager->camera(m_camId);
+        CameraTile* tile = m_window->grid()->tile(m_camId);
+        QVERIFY(cam && tile);
+        QVERIFY(tile->detectorWarningRect().isEmpty());
+        const CameraConfig before = cam->config();
+        CameraConfig c = before;
+        c.detectionEnabled = true;
+        c.detector.modelPath = m_dir.filePath("missing/model.onnx");
+        m_manager->updateCamera(m_camId, c);
+        // The worker finds out on the next frame.
+        QTRY_VERIFY_WITH_TIMEOUT(cam->detectorFailed(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!tile->detectorWarningRect().isEmpty(), 5000);
+
+        // The table says the same, in the warning colour.
+        StatsPanel* stats = m_window->statsPanel();
+        stats->refresh();
+        QTableWidgetItem* det = stats->table()->item(0, StatsPanel::Detector);
+        QVERIFY2(det->text().contains("model.onnx"), qPrintable(det->text()));
+        QCOMPARE(det->foreground().color(), theme::warning());
+
+        // A click on the warning opens this camera's settings, where the model is chosen.
+        QTest::mouseClick(tile, Qt::LeftButton, {}, tile->detectorWarningRect().center());
+        CameraDialog* dlg = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dlg = m_window->findChild<CameraDialog*>()) && dlg->isVisible(), 3000);
+        QCOMPARE(dlg->config().url, before.url);
+        dlg->reject();
+        QTRY_VERIFY(!m_window->findChild<CameraDialog*>());
+
+        m_manager->updateCamera(m_camId, before);
+        QVERIFY(!cam->detectorFailed());
+        QTRY_VERIFY_WITH_TIMEOUT(tile->detectorWarningRect().isEmpty(), 5000);
+    }
+
     void snapshotWritesImageAndSidecar()
     {
         QSignalSpy spy(m_window, &MainWindow::snapshotsFinished);

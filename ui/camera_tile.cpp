@@ -46,6 +46,7 @@ CameraTile::CameraTile(Camera* camera, QWidget* parent)
     connect(m_sink, &LatestFrameSink::frameAvailable, this, &CameraTile::onFrameAvailable);
     connect(camera, &Camera::stateChanged, this, [this] { update(); });
     connect(camera, &Camera::configChanged, this, [this] { update(); });
+    connect(camera, &Camera::detectorStatusChanged, this, [this] { update(); });
     camera->addSink(m_sink);
     if (ProcessedFramePtr last = camera->latestFrame()) {
         m_frame = last;
@@ -242,16 +243,28 @@ void CameraTile::paintEvent(QPaintEvent*)
         p.drawRoundedRect(pill, 6, 6);
         p.setPen(QColor(0xe6, 0xea, 0xef));
         p.drawText(pill, Qt::AlignCenter, info);
-        if (m_frame && !m_frame->detections.isEmpty()) {
+        // Detection asked for but not running: say so where the user looks, not only in a tooltip.
+        const bool detectorDown = m_camera && m_camera->config().detectionEnabled && m_camera->detectorFailed();
+        QString det;
+        QColor detColour = theme::accent();
+        if (detectorDown) {
+            det = tr("⚠ Detection unavailable");
+            detColour = theme::warning();
+        } else if (m_frame && !m_frame->detections.isEmpty()) {
             const int n = int(m_frame->detections.size());
-            const QString det = n == 1 ? tr("1 object") : tr("%1 objects").arg(n);
+            det = n == 1 ? tr("1 object") : tr("%1 objects").arg(n);
+        }
+        m_detectorPillRect = QRect();
+        if (!det.isEmpty()) {
             const int dw = p.fontMetrics().horizontalAdvance(det) + 16;
             const QRectF dpill(pill.right() + 6, pill.top(), dw, 22);
             p.setPen(Qt::NoPen);
             p.setBrush(QColor(16, 19, 23, 185));
             p.drawRoundedRect(dpill, 6, 6);
-            p.setPen(theme::accent());
+            p.setPen(detColour);
             p.drawText(dpill, Qt::AlignCenter, det);
+            if (detectorDown)
+                m_detectorPillRect = dpill.toRect();
         }
     }
 
@@ -293,7 +306,9 @@ bool CameraTile::event(QEvent* event)
         auto* help = static_cast<QHelpEvent*>(event);
         const QRect badge = m_badgeRect;
         QString tip;
-        if (badge.contains(help->pos())) {
+        if (m_detectorPillRect.contains(help->pos())) {
+            tip = m_camera->detectorStatus() + tr("\n\nClick to choose a model for this camera.");
+        } else if (badge.contains(help->pos())) {
             tip = stateName(m_camera->state());
             const QString reason = m_camera->stateReason();
             if (!reason.isEmpty())
@@ -314,9 +329,24 @@ bool CameraTile::event(QEvent* event)
 
 void CameraTile::mousePressEvent(QMouseEvent* event)
 {
+    if (event->button() == Qt::LeftButton && m_detectorPillRect.contains(event->pos())) {
+        emit clicked(m_id);
+        emit editRequested(m_id);
+        return;
+    }
     if (event->button() == Qt::LeftButton || event->button() == Qt::RightButton)
         emit clicked(m_id);
     QWidget::mousePressEvent(event);
+}
+
+void CameraTile::mouseMoveEvent(QMouseEvent* event)
+{
+    // The pill is a link to the camera's model setting.
+    if (m_detectorPillRect.contains(event->pos()))
+        setCursor(Qt::PointingHandCursor);
+    else
+        unsetCursor();
+    QWidget::mouseMoveEvent(event);
 }
 
 void CameraTile::mouseDoubleClickEvent(QMouseEvent* event)

@@ -32,6 +32,7 @@ public:
     quint64 framesPainted() const { return m_framesPainted; }
     const LatestFrameSink* sink() const { return m_sink; }
     ProcessedFramePtr currentFrame() const { return m_frame; }
+    QRect detectorWarningRect() const { return m_detectorPillRect; }  // empty when not shown
 
 signals:
     void clicked(const QString& id);
@@ -46,6 +47,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     void enterEvent(QEnterEvent* event) override;
@@ -78,6 +80,7 @@ private:
     bool m_focused = false;
     bool m_hover = false;
     QRect m_badgeRect;
+    QRect m_detectorPillRect;         // "Detection unavailable": tooltip and click target
     QToolButton* m_snapshotButton;
     QToolButton* m_focusButton;
 };

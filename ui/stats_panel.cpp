@@ -130,13 +130,17 @@ void StatsPanel::refresh()
         set(row, SkippedStride, QString::number(s.skippedStride));
         set(row, Throttled, QString::number(s.droppedThrottle));
         set(row, Superseded, QString::number(s.superseded));
-        set(row, DecodeMs, num(s.decodeMs));
+        // No measurement yet (or the camera is down): a dash, not a misleading 0.
+        const auto ms = [](double v) { return v > 0 ? num(v, v < 10 ? 1 : 0) : QStringLiteral("–"); };
+        set(row, DecodeMs, s.decodeMs > 0 ? num(s.decodeMs) : QStringLiteral("–"));
         set(row, InferMs, s.inferMs > 0 ? num(s.inferMs) : QStringLiteral("–"));
-        set(row, LatencyP50, num(s.latencyP50Ms, s.latencyP50Ms < 10 ? 1 : 0));
-        set(row, LatencyP99, num(s.latencyP99Ms, s.latencyP99Ms < 10 ? 1 : 0));
+        set(row, LatencyP50, ms(s.latencyP50Ms));
+        set(row, LatencyP99, ms(s.latencyP99Ms));
         set(row, Reconnects, QString::number(s.reconnects));
-        const QString det = cam->config().detectionEnabled ? cam->detectorStatus() : tr("off");
-        QTableWidgetItem* detItem = set(row, Detector, det.isEmpty() ? tr("loading…") : det);
+        const bool detecting = cam->config().detectionEnabled;
+        const QString det = detecting ? cam->detectorStatus() : tr("off");
+        QTableWidgetItem* detItem = set(row, Detector, det.isEmpty() ? tr("loading…") : det,
+                                        detecting && cam->detectorFailed() ? theme::warning() : QColor());
         detItem->setToolTip(det);
         ++row;
     }

@@ -10,6 +10,8 @@ QColor accent() { return QColor(0x3d, 0xa5, 0xf4); }
 QColor tileBackground() { return QColor(0x0d, 0x10, 0x14); }
 QColor windowBackground() { return QColor(0x17, 0x1a, 0x1f); }
 
+QColor warning() { return QColor(0xe3, 0xb3, 0x41); }
+
 QColor stateColour(CameraState state)
 {
     switch (state) {

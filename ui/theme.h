@@ -12,6 +12,7 @@ void apply(QApplication& app);
 QColor accent();
 QColor tileBackground();
 QColor windowBackground();
+QColor warning();
 QColor stateColour(CameraState state);
 
 } // namespace vigil::theme
