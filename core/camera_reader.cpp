@@ -341,7 +341,10 @@ void CameraReader::dropReply()
     if (QNetworkReply* reply = m_reply) {
         m_reply = nullptr;
         reply->disconnect(this);
-        if (reply->isRunning())
+        // After an HTTP error status Qt has already queued its own error for the reply; aborting
+        // as well makes it warn. Deleting the reply closes the connection just the same.
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->isRunning() && status < 400)
             reply->abort();
         reply->deleteLater();
     }

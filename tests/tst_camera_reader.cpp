@@ -4,6 +4,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QRegularExpression>
 
 #include "camera.h"
 #include "frame_sink.h"
@@ -38,6 +39,13 @@ private:
 private slots:
     void initTestCase() { m_scheduler = new ProcessingScheduler(2); }
     void cleanupTestCase() { delete m_scheduler; }
+    // Tearing a connection down must not trip Qt's own consistency warnings. (When the server
+    // process vanishes, Qt 6.4 itself reports the reply's error twice; nothing to do with us.)
+    void init()
+    {
+        if (qstrcmp(QTest::currentTestFunction(), "reconnectsAfterServerRestart") != 0)
+            QTest::failOnWarning(QRegularExpression("QNetworkReply.*Internal problem"));
+    }
 
     void streamsEsp32FormatEndToEnd()
     {
