@@ -44,7 +44,9 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     const QCommandLineOption duration("duration", "Exit after S seconds (headless).", "S");
     const QCommandLineOption statsJson("stats-json", "Print one JSON object per camera per second on stdout.");
     const QCommandLineOption demo("demo", "Add the built-in demo camera (an MJPEG server on 127.0.0.1).");
-    const QCommandLineOption config("config", "Use this configuration file instead of the standard one.", "FILE");
+    const QCommandLineOption config(
+        "config", "Use this configuration file instead of the standard one. With --headless: run its cameras "
+                  "and rebroadcast settings (the file is only read).", "FILE");
     const QCommandLineOption model("model", "Detection model: an .onnx file, or a Darknet .cfg with its .weights beside it.", "PATH");
     const QCommandLineOption conf("conf", "Detection confidence threshold (0..1, default 0.25).", "X");
     const QCommandLineOption nms("nms", "NMS IoU threshold (0..1, default 0.45).", "X");
@@ -136,8 +138,8 @@ CliParseResult parseCommandLine(const QStringList& arguments)
         c.detector = o.detector;
         o.cameras << c;
     }
-    if (o.headless && o.cameras.isEmpty() && !o.demo)
-        r.error = QStringLiteral("--headless needs at least one --camera URL (or --demo)");
+    if (o.headless && o.cameras.isEmpty() && !o.demo && o.configPath.isEmpty())
+        r.error = QStringLiteral("--headless needs at least one --camera URL, --demo, or --config FILE");
     return r;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "app_settings.h"
 #include "camera.h"
 #include "demo_camera.h"
 #include "log.h"
@@ -56,10 +57,60 @@ HeadlessRunner::~HeadlessRunner()
     m_scheduler.reset();
 }
 
+bool HeadlessRunner::loadConfigFile(QList<CameraConfig>* cameras)
+{
+    const QString path = m_options.configPath;
+    const AppSettingsRead read = readAppSettings(path);
+    if (!read.exists) {
+        printErr(QStringLiteral("Configuration %1 not found.").arg(path));
+        return false;
+    }
+    if (!read.readError.isEmpty()) {
+        printErr(QStringLiteral("Could not read the configuration %1: %2").arg(path, read.readError));
+        return false;
+    }
+    for (const QString& problem : read.problems)
+        printErr(QStringLiteral("Configuration %1: %2").arg(path, problem));
+    if (!read.parsed)
+        return false;
+
+    // The file's cameras keep their own settings unless the command line says otherwise.
+    for (CameraConfig c : read.settings.cameras) {
+        if (m_options.skipFrames > 0)
+            c.skipFrames = m_options.skipFrames;
+        if (m_options.maxFps > 0)
+            c.maxFps = m_options.maxFps;
+        if (!m_options.detection)
+            c.detectionEnabled = false;
+        if (m_options.detectorGiven)
+            c.detector = m_options.detector;
+        for (const CameraConfig& cli : std::as_const(m_options.cameras))
+            if (cli.id == c.id) {
+                printErr(QStringLiteral("--camera %1 has the same id as a camera in %2").arg(c.id, path));
+                return false;
+            }
+        *cameras << c;
+    }
+    printErr(QStringLiteral("Configuration %1: %2 camera(s)").arg(path).arg(read.settings.cameras.size()));
+
+    const AppSettings& s = read.settings;
+    if (m_options.wsPort < 0 && s.rebroadcastEnabled) {
+        m_options.wsPort = s.rebroadcastPort;
+        if (m_options.wsBind.isEmpty())
+            m_options.wsBind = s.rebroadcastBind;
+        if (m_options.wsToken.isEmpty())
+            m_options.wsToken = s.rebroadcastToken;
+    }
+    return true;
+}
+
 bool HeadlessRunner::start()
 {
     m_scheduler = std::make_unique<ProcessingScheduler>(m_options.workers);
-    QList<CameraConfig> configs = m_options.cameras;
+    QList<CameraConfig> configs;
+    if (!m_options.configPath.isEmpty() && !loadConfigFile(&configs))
+        return false;
+    configs += m_options.cameras;
     if (m_options.demo) {
         m_demo = std::make_unique<DemoCamera>();
         QString error;
@@ -80,7 +131,10 @@ bool HeadlessRunner::start()
         }
     }
     if (configs.isEmpty()) {
-        printErr(QStringLiteral("No camera to run."));
+        printErr(m_options.configPath.isEmpty()
+                     ? QStringLiteral("No camera to run.")
+                     : QStringLiteral("No camera to run: %1 has none. Add cameras in the desktop app "
+                                      "(vigil --config %1) or with --camera URL.").arg(m_options.configPath));
         return false;
     }
     for (const CameraConfig& c : std::as_const(configs)) {

@@ -25,6 +25,8 @@ public:
 
 private:
     void report();
+    // Cameras (and rebroadcast settings) from --config, read without writing to the file.
+    bool loadConfigFile(QList<CameraConfig>* cameras);
 
     CliOptions m_options;
     std::unique_ptr<ProcessingScheduler> m_scheduler;

@@ -175,19 +175,15 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
     return s;
 }
 
-AppSettingsLoad loadAppSettings(const QString& path)
+AppSettingsRead readAppSettings(const QString& path)
 {
-    AppSettingsLoad out;
+    AppSettingsRead out;
     QFile file(path);
-    if (!file.exists()) {
-        out.firstLaunch = true;
+    out.exists = file.exists();
+    if (!out.exists)
         return out;
-    }
     if (!file.open(QIODevice::ReadOnly)) {
-        // Unreadable is not corrupt: keep the file untouched, run on defaults, say why.
-        out.message = QStringLiteral("Could not read the configuration %1: %2. Running with "
-                                     "defaults; the file was left untouched.")
-                          .arg(QDir::toNativeSeparators(path), file.errorString());
+        out.readError = file.errorString();
         return out;
     }
     const QByteArray bytes = file.readAll();
@@ -195,14 +191,34 @@ AppSettingsLoad loadAppSettings(const QString& path)
 
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);
-    QStringList problems;
     if (perr.error != QJsonParseError::NoError)
-        problems << QStringLiteral("not valid JSON (%1 at offset %2)").arg(perr.errorString()).arg(perr.offset);
+        out.problems << QStringLiteral("not valid JSON (%1 at offset %2)").arg(perr.errorString()).arg(perr.offset);
     else if (!doc.isObject())
-        problems << QStringLiteral("not a JSON object");
-    else
-        out.settings = AppSettings::fromJson(doc.object(), &problems);
+        out.problems << QStringLiteral("not a JSON object");
+    else {
+        out.parsed = true;
+        out.settings = AppSettings::fromJson(doc.object(), &out.problems);
+    }
+    return out;
+}
 
+AppSettingsLoad loadAppSettings(const QString& path)
+{
+    AppSettingsLoad out;
+    const AppSettingsRead read = readAppSettings(path);
+    if (!read.exists) {
+        out.firstLaunch = true;
+        return out;
+    }
+    if (!read.readError.isEmpty()) {
+        // Unreadable is not corrupt: keep the file untouched, run on defaults, say why.
+        out.message = QStringLiteral("Could not read the configuration %1: %2. Running with "
+                                     "defaults; the file was left untouched.")
+                          .arg(QDir::toNativeSeparators(path), read.readError);
+        return out;
+    }
+    out.settings = read.settings;
+    const QStringList& problems = read.problems;
     if (problems.isEmpty())
         return out;
 
@@ -219,7 +235,7 @@ AppSettingsLoad loadAppSettings(const QString& path)
         backupNote = QStringLiteral("A backup copy could not be written; the original file is "
                                     "unchanged until you change a setting.");
     }
-    const bool parsed = doc.isObject();
+    const bool parsed = read.parsed;
     out.message = QStringLiteral("The configuration file %1 has problems:\n  - %2\n\n%3\n%4")
                       .arg(QDir::toNativeSeparators(path), problems.join("\n  - "),
                            parsed ? QStringLiteral("The valid parts were loaded; the rest uses defaults.")

@@ -45,6 +45,16 @@ struct AppSettingsLoad {
     QString backupPath;         // where the unusable file was kept
 };
 
+// What a configuration file holds, read without touching it (the headless mode's view).
+struct AppSettingsRead {
+    AppSettings settings;
+    bool exists = false;
+    QString readError;          // exists but could not be opened
+    bool parsed = false;        // a JSON object: settings holds its valid parts
+    QStringList problems;       // bad JSON, bad keys, bad cameras
+};
+AppSettingsRead readAppSettings(const QString& path);
+
 // A missing file is a first launch. A corrupt file (bad JSON or bad values) is copied beside it as
 // <path>.corrupt-<timestamp> and the message says so; whatever was valid is still used.
 AppSettingsLoad loadAppSettings(const QString& path);

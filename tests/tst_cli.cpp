@@ -1,10 +1,14 @@
 // The command line: parsing, and the real `vigil --headless` process end to end.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "camera.h"
@@ -54,7 +58,7 @@ private slots:
         QTest::newRow("fps text") << QStringList{"--headless", "--demo", "--fps", "fast"} << "--fps";
         QTest::newRow("bad scheme") << QStringList{"--headless", "--camera", "rtsp://x/y"} << "http";
         QTest::newRow("unknown option") << QStringList{"--headless", "--frobnicate"} << "frobnicate";
-        QTest::newRow("no camera") << QStringList{"--headless"} << "--camera";
+        QTest::newRow("no camera") << QStringList{"--headless"} << "--config FILE";
         QTest::newRow("duplicate id") << QStringList{"--headless", "--camera", "a=http://x/", "--camera", "a=http://y/"} << "two cameras";
         QTest::newRow("stray argument") << QStringList{"--headless", "--demo", "http://x/"} << "unexpected";
     }
@@ -144,6 +148,105 @@ private slots:
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 0);
+    }
+
+    void headlessRunsTheCamerasOfAConfigFile()
+    {
+        MjpegServer server;
+        QVERIFY(server.listen());
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        // The file the desktop app writes: its cameras keep their own gate settings.
+        const QJsonObject config{
+            {"version", 1},
+            {"cameras", QJsonArray{QJsonObject{{"id", "porch"}, {"name", "Porch"}, {"url", server.url().toString()},
+                                               {"skip_frames", 3}, {"fps", 5}, {"detection", false}}}},
+            {"rebroadcast", QJsonObject{{"enabled", true}, {"bind", "127.0.0.1"}, {"port", port}}}};
+        QTemporaryDir dir;
+        const QString path = dir.filePath("config.json");
+        const QByteArray bytes = QJsonDocument(config).toJson();
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        }
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY), {"--headless", "--config", path, "--camera",
+                                               "extra=" + server.url().toString(), "--no-detect",
+                                               "--duration", "6", "--stats-json"});
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("Rebroadcasting on"), 10000);
+        QVERIFY2(err.contains(QStringLiteral("http://127.0.0.1:%1/").arg(port).toUtf8()), err.constData());
+
+        QNetworkAccessManager nam;
+        QNetworkReply* api = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/api/cameras").arg(port))));
+        QTRY_VERIFY_WITH_TIMEOUT(api->isFinished(), 5000);
+        const QByteArray listed = api->readAll();
+        QVERIFY2(listed.contains("\"porch\"") && listed.contains("\"extra\""), listed.constData());
+        api->deleteLater();
+
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 20000);
+        QCOMPARE(p.exitCode(), 0);
+        QJsonObject porch;
+        for (const QByteArray& line : p.readAllStandardOutput().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (o["camera"].toString() == "porch")
+                porch = o;
+        }
+        QCOMPARE(porch["state"].toString(), QStringLiteral("live"));
+        QCOMPARE(porch["skip_frames"].toInt(), 3);
+        QCOMPARE(porch["fps"].toDouble(), 5.0);
+        QVERIFY(porch["processed"].toInt() > 5);
+        // Read, never written.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), bytes);
+    }
+
+    void headlessRefusesACorruptConfigAndLeavesItAlone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("config.json");
+        const QByteArray bytes = "{\"cameras\": [ {\"id\": \"x\", ";
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        }
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY), {"--headless", "--config", path});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("not valid JSON"), err.constData());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"config.json"});  // no backup, no rewrite
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), bytes);
+
+        p.start(QStringLiteral(VIGIL_BINARY), {"--headless", "--config", dir.filePath("missing.json")});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(p.readAllStandardError().contains("not found"));
+    }
+
+    void helpAndVersionNeedNoDisplay()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.insert("QT_QPA_PLATFORM", "xcb");  // a window would fail here
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(VIGIL_BINARY), {"--version"});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(p.readAllStandardOutput().trimmed(), QByteArray("vigil " VIGIL_VERSION));
+        p.start(QStringLiteral(VIGIL_BINARY), {"--help"});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("--headless"));
     }
 
     void headlessProcessRejectsBadArguments()
