@@ -14,10 +14,13 @@ int main(int argc, char* argv[])
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
     const bool headless = args.contains(QStringLiteral("--headless"));
+    bool textOnly = false;  // --help / --version print and exit
+    for (const char* opt : {"-h", "--help", "--help-all", "-v", "--version"})
+        textOnly = textOnly || args.contains(QLatin1String(opt));
 
-    // The headless mode needs no display at all.
+    // The headless mode (and printing help) needs no display at all.
     std::unique_ptr<QCoreApplication> app;
-    if (headless)
+    if (headless || textOnly)
         app = std::make_unique<QCoreApplication>(argc, argv);
     else
         app = std::make_unique<QApplication>(argc, argv);
