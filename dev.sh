@@ -2,15 +2,16 @@
 # Vigil's one entry point on Debian 12: installs what is missing (apt), builds, then
 #   ./dev.sh run [vigil options]   launches the app on the built-in demo camera
 #   ./dev.sh test                  runs the whole test suite (CTest)
-#   ./dev.sh build | bench
+#   ./dev.sh build | bench | package   (package: a .deb in build/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DEPS=(cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev)
-# The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots.
-TEST_DEPS=(chromium xvfb xauth openssl)
+# The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots;
+# dpkg-dev lets the package test resolve the .deb's dependencies.
+TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev)
 BUILD_DIR=${VIGIL_BUILD_DIR:-build}
 
 install_deps() {
@@ -49,6 +50,11 @@ build)
     install_deps "${BUILD_DEPS[@]}"
     build
     ;;
+package)
+    install_deps "${BUILD_DEPS[@]}" dpkg-dev
+    build
+    (cd "$BUILD_DIR" && cpack -G DEB)
+    ;;
 bench)
     install_deps "${BUILD_DEPS[@]}"
     build
@@ -57,7 +63,7 @@ bench)
     done
     ;;
 *)
-    echo "usage: ./dev.sh run|test|build|bench" >&2
+    echo "usage: ./dev.sh run|test|build|bench|package" >&2
     exit 2
     ;;
 esac

@@ -2,3 +2,9 @@
 vigil_add_test(tst_app_settings SOURCES tst_app_settings.cpp TIMEOUT 60)
 vigil_add_test(tst_snapshot_writer SOURCES tst_snapshot_writer.cpp TIMEOUT 60)
 vigil_add_test(tst_ui_main_window SOURCES tst_ui_main_window.cpp LIBS vigil_ui TIMEOUT 120)
+
+# The Debian package made by CPack from this build (see packaging/cpack.cmake).
+vigil_add_test(tst_package SOURCES tst_package.cpp TIMEOUT 240)
+target_compile_definitions(tst_package PRIVATE VIGIL_BUILD_DIR="${PROJECT_BINARY_DIR}"
+                                               VIGIL_CPACK="${CMAKE_CPACK_COMMAND}")
+add_dependencies(tst_package vigil)

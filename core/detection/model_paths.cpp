@@ -1,4 +1,5 @@
 // resolveModelPath / modelHelpText: where the app looks for a detection model.
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -31,7 +32,23 @@ QStringList manifestModelsIn(const QString& dir)
     return found;
 }
 
-QStringList modelSearchDirs() { return {userModelsDir(), QStringLiteral(VIGIL_SHARE_DIR "/models")}; }
+// The share directory beside the running binary (<prefix>/bin/../share/vigil: the package or
+// install tree, wherever it was put), then the one configured at build time.
+QStringList shareModelDirs()
+{
+    QStringList dirs;
+    if (QCoreApplication::instance()) {
+        const QString beside = QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../share/vigil/models"));
+        if (QFileInfo::exists(beside))
+            dirs << beside;
+    }
+    const QString configured = QDir::cleanPath(QStringLiteral(VIGIL_SHARE_DIR "/models"));
+    if (!dirs.contains(configured))
+        dirs << configured;
+    return dirs;
+}
+
+QStringList modelSearchDirs() { return QStringList{userModelsDir()} + shareModelDirs(); }
 
 } // namespace
 
