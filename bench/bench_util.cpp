@@ -73,7 +73,9 @@ bool serveIfAsked(int* exitCode)
             server.setFrames(frames);
     }
     *exitCode = 1;
-    if (server.listen()) {
+    // --port P: the same address again after a restart (the soak bench restarts its cameras).
+    const quint16 port = args.contains("--port") ? quint16(args.value(args.indexOf("--port") + 1).toUInt()) : 0;
+    if (server.listen(QHostAddress::LocalHost, port)) {
         std::printf("%d\n", server.port());
         std::fflush(stdout);
         *exitCode = QCoreApplication::exec();
