@@ -16,6 +16,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QToolTip>
+#include <QHelpEvent>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -194,6 +196,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(tile->sink()->delivered() > 10, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(tile->framesPainted() > 5, 10000);
         QCOMPARE(cam->state(), CameraState::Live);
+        // Hovering the picture tells what the screen itself skipped (latest wins there too).
+        const QPoint mid(tile->width() / 2, tile->height() / 2);
+        QHelpEvent help(QEvent::ToolTip, mid, tile->mapToGlobal(mid));
+        QApplication::sendEvent(tile, &help);
+        QVERIFY2(QToolTip::text().contains("results painted"), qPrintable(QToolTip::text()));
         // The workers scale to the tile: the image is no larger than the tile in device pixels.
         const QSize shown = tile->currentFrame()->image.size();
         QVERIFY2(shown.width() <= tile->width() * tile->devicePixelRatioF() + 1, qPrintable(QString::number(shown.width())));

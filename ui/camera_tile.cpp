@@ -8,6 +8,7 @@
 #include <QPainterPath>
 #include <QToolButton>
 #include <QToolTip>
+#include <algorithm>
 
 #include "icons.h"
 #include "theme.h"
@@ -320,6 +321,10 @@ bool CameraTile::event(QEvent* event)
             QUrl url = m_camera->config().url;
             url.setPassword({});
             tip = m_camera->config().displayName() + QStringLiteral("\n") + url.toString();
+            // The display's own latest-wins: results replaced before the GUI got to them.
+            tip += tr("\nOn screen: %1 results painted, %2 replaced by a newer one before painting")
+                       .arg(m_framesPainted)
+                       .arg(m_sink->superseded() + (m_framesReceived - std::min(m_framesReceived, m_framesPainted)));
         }
         QToolTip::showText(help->globalPos(), tip, this);
         return true;
