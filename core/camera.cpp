@@ -180,7 +180,7 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     if (config.detectionEnabled) {
         o.detector.modelPath = resolveModelPath(config.detector.modelPath);
         status = o.detector.modelPath.isEmpty()
-                     ? QStringLiteral("no detection model. ") + modelHelpText()
+                     ? modelHelpText()
                      : QStringLiteral("loading %1").arg(o.detector.modelPath);
     }
     if (detectorStatus)

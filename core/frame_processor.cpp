@@ -92,7 +92,7 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
     Detector* detector = nullptr;
     if (options.detectionEnabled) {
         if (options.detector.modelPath.isEmpty()) {
-            r.detectorStatus = QStringLiteral("no detection model. ") + modelHelpText();
+            r.detectorStatus = modelHelpText();
             r.detectorFailed = true;
         } else {
             QString error;

@@ -23,10 +23,11 @@ StatsPanel::StatsPanel(CameraManager* manager, QWidget* parent) : QWidget(parent
     setObjectName(QStringLiteral("statsPanel"));
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("statsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Camera"), tr("State"), tr("Read fps"), tr("Out fps"),
-                                        tr("Processed"), tr("Stride skip"), tr("Throttled"),
-                                        tr("Superseded"), tr("Decode ms"), tr("Infer ms"), tr("p50 ms"),
-                                        tr("p99 ms"), tr("Reconnects"), tr("Detector")});
+    // Two-line headers: the numbers are narrow, the labels should not make them wide.
+    m_table->setHorizontalHeaderLabels({tr("Camera"), tr("State"), tr("Read\nfps"), tr("Out\nfps"),
+                                        tr("Processed"), tr("Stride\nskip"), tr("Throttled"),
+                                        tr("Super-\nseded"), tr("Decode\nms"), tr("Infer\nms"), tr("p50\nms"),
+                                        tr("p99\nms"), tr("Recon-\nnects"), tr("Detector")});
     m_table->horizontalHeaderItem(ReadFps)->setToolTip(tr("Frames read from the camera per second"));
     m_table->horizontalHeaderItem(OutFps)->setToolTip(tr("Annotated results delivered per second"));
     m_table->horizontalHeaderItem(LatencyP99)->setToolTip(tr("Last byte received → annotated result, 99th percentile (ms)"));
@@ -41,7 +42,10 @@ StatsPanel::StatsPanel(CameraManager* manager, QWidget* parent) : QWidget(parent
     m_table->setAlternatingRowColors(true);
     m_table->setShowGrid(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The detector text can be a long error: it takes the room that is left (full text on hover)
+    // instead of pushing the numbers behind a scroll bar.
+    m_table->horizontalHeader()->setSectionResizeMode(Detector, QHeaderView::Stretch);
+    m_table->setTextElideMode(Qt::ElideRight);
     m_table->verticalHeader()->setDefaultSectionSize(24);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const auto rows = m_table->selectionModel()->selectedRows();
