@@ -20,38 +20,6 @@ using namespace vigil;
 using namespace vigil::bench;
 
 namespace {
-// Records each result's latency (last byte received -> delivered) in arrival order, and the
-// decode and inference time it cost a worker.
-class LatencyRecorder : public FrameSink {
-public:
-    struct Sample {
-        double latencyMs, decodeMs, inferMs;
-    };
-    void deliver(const ProcessedFramePtr& f) override
-    {
-        std::lock_guard lock(m_mutex);
-        m_samples.push_back({(f->processedNs - f->receivedNs) / 1e6, f->decodeMs, f->inferMs});
-    }
-    std::vector<Sample> take()
-    {
-        std::lock_guard lock(m_mutex);
-        return std::exchange(m_samples, {});
-    }
-
-private:
-    std::mutex m_mutex;
-    std::vector<Sample> m_samples;
-};
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    const size_t k = std::min(v.size() - 1, size_t(p / 100 * (v.size() - 1) + 0.5));
-    std::nth_element(v.begin(), v.begin() + qsizetype(k), v.end());
-    return v[k];
-}
-
 struct Model {
     const char* label;
     QString file;
@@ -119,13 +87,13 @@ void runCase(const QUrl& url, const QString& modelPath, const char* label, int c
     const double bound = inferMs + 2 * 33.3 + 15;
     std::printf("%-22s %d cam: infer mean %.1f ms, p99 %.1f | out FPS/cam %.2f (expected %.2f = min(10, detector %.2f), "
                 "%+.1f%%) | shares min/max %.2f/%.2f (spread %.1f%%) | read FPS min %.1f\n",
-                label, cameras, inferMs, percentile(infer, 99), meanOut, expected, detectorFps,
+                label, cameras, inferMs, percentile(infer, 0.99), meanOut, expected, detectorFps,
                 100 * (meanOut - expected) / expected, minOut, maxOut,
                 100 * (maxOut - minOut) / std::max(0.001, maxOut), *std::min_element(readFps.begin(), readFps.end()));
     std::printf("%-22s        latency p50 %.1f ms, p99 %.1f ms (bound %.1f) | p99 first half %.1f, second half %.1f "
                 "| CPU %.0f%% of one core\n",
-                "", percentile(all, 50), percentile(all, 99), bound, percentile(firstHalf, 99),
-                percentile(secondHalf, 99), 100 * cpu / elapsed);
+                "", percentile(all, 0.5), percentile(all, 0.99), bound, percentile(firstHalf, 0.99),
+                percentile(secondHalf, 0.99), 100 * cpu / elapsed);
     std::printf("%-22s        per camera processed/superseded/throttled:%s\n", "", qPrintable(perCamera));
     std::fflush(stdout);
 }
@@ -138,8 +106,8 @@ int main(int argc, char** argv)
     if (serveIfAsked(&served))
         return served;
     const QStringList args = app.arguments();
-    const double seconds = args.contains("--seconds") ? args.value(args.indexOf("--seconds") + 1).toDouble() : 60;
-    const int workers = args.contains("--workers") ? args.value(args.indexOf("--workers") + 1).toInt() : 0;
+    const double seconds = argValue(args, "--seconds", 60);
+    const int workers = int(argValue(args, "--workers", 0));
     const QString models = sharedDir("VIGIL_MODELS_DIR", "models");
     const QString photos = sharedDir("VIGIL_TESTDATA_DIR", "testdata");
     if (!QDir(models).exists()) {

@@ -9,11 +9,13 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
+#include "bench_util.h"
 #include "detection/detector.h"
 #include "detection/yolo_detector.h"
 #include "jpeg_codec.h"
 
 using namespace vigil;
+using namespace vigil::bench;
 
 namespace {
 
@@ -24,23 +26,6 @@ cv::Mat readBgr(const QString& path)
     cv::Mat bgr;
     JpegDecoder decoder;
     return f.open(QIODevice::ReadOnly) && decoder.decodeBgr(f.readAll(), bgr) ? bgr : cv::Mat();
-}
-
-QString sharedDir(const char* env, const char* sub)
-{
-    const QString fromEnv = qEnvironmentVariable(env);
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    return QDir::cleanPath(QStringLiteral(VIGIL_SOURCE_DIR "/../shared/") + sub);
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const size_t i = std::min(v.size() - 1, size_t(p * (v.size() - 1) + 0.5));
-    return v[i];
 }
 
 struct Case {

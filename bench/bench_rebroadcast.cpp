@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench_util.h"
 #include "camera.h"
 #include "demo_camera.h"
 #include "processing_scheduler.h"
@@ -29,40 +30,16 @@
 #include "rebroadcast/rebroadcast_server.h"
 
 using namespace vigil;
+using namespace vigil::bench;
 
 namespace {
 
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-double threadCpuSeconds(int who)
+// CPU of the calling thread (the server runs in the main thread).
+double threadCpuSeconds()
 {
     rusage ru{};
-    getrusage(who, &ru);
+    getrusage(RUSAGE_THREAD, &ru);
     return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-qint64 rssKiB()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
 }
 
 // Remembers when each result was delivered (worker thread) for the clients to look up.
@@ -177,7 +154,7 @@ public:
         m_host = new ClientHost(&m_clock);
         m_host->moveToThread(&m_clientThread);
         m_clientThread.start();
-        spin(1500);  // camera live
+        runFor(1.5);  // camera live
         return true;
     }
 
@@ -205,26 +182,26 @@ public:
             fd = openStalledClient();
         const int want = clients + (stalled ? 1 : 0);
         for (int i = 0; i < 100 && m_server->clientCount() < want; ++i)
-            spin(50);
-        spin(2000);  // warm up (and let the stalled client's backlog fill)
+            runFor(0.05);
+        runFor(2);  // warm up (and let the stalled client's backlog fill)
 
-        const qint64 rss0 = rssKiB();
+        const qint64 rss0 = qint64(rssMiB() * 1024);
         const quint64 processed0 = m_camera->stats().processed;
-        const double cpu0 = threadCpuSeconds(RUSAGE_THREAD), proc0 = threadCpuSeconds(RUSAGE_SELF);
+        const double cpu0 = threadCpuSeconds(), proc0 = cpuSeconds();
         QMetaObject::invokeMethod(m_host, [&] { m_host->reset(); }, Qt::BlockingQueuedConnection);
         QElapsedTimer t;
         t.start();
-        spin(int(m_seconds * 1000));
+        runFor(m_seconds);
         std::vector<int> frames;
         std::vector<double> latency;
         QMetaObject::invokeMethod(m_host, [&] { m_host->collect(&frames, &latency); }, Qt::BlockingQueuedConnection);
         const double secs = t.elapsed() / 1000.0;
 
         Result r;
-        r.serverCpu = (threadCpuSeconds(RUSAGE_THREAD) - cpu0) / secs * 100.0;
-        r.processCpu = (threadCpuSeconds(RUSAGE_SELF) - proc0) / secs * 100.0;
+        r.serverCpu = (threadCpuSeconds() - cpu0) / secs * 100.0;
+        r.processCpu = (cpuSeconds() - proc0) / secs * 100.0;
         r.outFps = (m_camera->stats().processed - processed0) / secs;
-        r.rssDeltaKiB = rssKiB() - rss0;
+        r.rssDeltaKiB = qint64(rssMiB() * 1024) - rss0;
         double sum = 0;
         r.minFps = 1e9;
         for (int f : frames) {
@@ -243,7 +220,7 @@ public:
         }
         QMetaObject::invokeMethod(m_host, [&] { m_host->closeAll(); }, Qt::BlockingQueuedConnection);
         for (int i = 0; i < 100 && m_server->clientCount() > 0; ++i)
-            spin(50);
+            runFor(0.05);
         return r;
     }
 
@@ -292,11 +269,7 @@ void print(const char* label, const Result& r)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    double seconds = 10;
-    const QStringList args = app.arguments();
-    const int i = args.indexOf("--seconds");
-    if (i >= 0 && i + 1 < args.size())
-        seconds = args[i + 1].toDouble();
+    const double seconds = argValue(app.arguments(), "--seconds", 10);
 
     Bench bench(seconds);
     if (!bench.setUp())

@@ -31,47 +31,7 @@ using namespace vigil::bench;
 
 namespace {
 
-class LatencyRecorder : public FrameSink {
-public:
-    void deliver(const ProcessedFramePtr& f) override
-    {
-        std::lock_guard lock(m_mutex);
-        m_ms.push_back((f->processedNs - f->receivedNs) / 1e6);
-    }
-    std::vector<double> take()
-    {
-        std::lock_guard lock(m_mutex);
-        return std::exchange(m_ms, {});
-    }
-
-private:
-    std::mutex m_mutex;
-    std::vector<double> m_ms;
-};
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    const size_t k = std::min(v.size() - 1, size_t(p / 100 * (v.size() - 1) + 0.5));
-    std::nth_element(v.begin(), v.begin() + qsizetype(k), v.end());
-    return v[k];
-}
-
-double median(std::vector<double> v) { return percentile(std::move(v), 50); }
-
-int openFiles() { return int(QDir("/proc/self/fd").entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size()); }
-
-int threadCount()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("Threads:"))
-            return line.mid(8).trimmed().toInt();
-    return 0;
-}
+double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }
 
 // Least-squares slope of y over x.
 double slope(const std::vector<double>& x, const std::vector<double>& y)
@@ -92,12 +52,6 @@ double slope(const std::vector<double>& x, const std::vector<double>& y)
         den += (x[i] - mx) * (x[i] - mx);
     }
     return den > 0 ? num / den : 0;
-}
-
-double argValue(const QStringList& args, const char* name, double fallback)
-{
-    const qsizetype i = args.indexOf(QLatin1String(name));
-    return i >= 0 ? args.value(i + 1).toDouble() : fallback;
 }
 
 struct Sample {
@@ -228,11 +182,11 @@ int main(int argc, char** argv)
             out += double(s.processed - lastProcessed[k]) / (t - lastT);
             lastProcessed[k] = s.processed;
             reconnects += s.reconnects;
-            const std::vector<double> ms = recorders[k]->take();
-            latency.insert(latency.end(), ms.begin(), ms.end());
+            for (const LatencyRecorder::Sample& m : recorders[k]->take())
+                latency.push_back(m.latencyMs);
         }
-        Sample s{t, rssMiB(), 100 * (cpu - lastCpu) / (t - lastT), out / double(cams.size()), percentile(latency, 99),
-                 threadCount(), openFiles()};
+        Sample s{t, rssMiB(), 100 * (cpu - lastCpu) / (t - lastT), out / double(cams.size()), percentile(latency, 0.99),
+                 threadCount(), openFileCount()};
         samples.push_back(s);
         lastCpu = cpu;
         lastT = t;

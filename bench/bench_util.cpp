@@ -5,6 +5,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -19,15 +20,51 @@ double cpuSeconds()
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-double rssMiB()
+namespace {
+// A numeric field of /proc/self/status ("VmRSS:", "Threads:"); 0 when unavailable.
+double procStatus(const char* key)
 {
     QFile f("/proc/self/status");
     if (!f.open(QIODevice::ReadOnly))
         return 0;
     for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+        if (line.startsWith(key))
+            return line.mid(qsizetype(qstrlen(key))).trimmed().split(' ').first().toDouble();
     return 0;
+}
+} // namespace
+
+double rssMiB() { return procStatus("VmRSS:") / 1024.0; }
+
+int threadCount() { return int(procStatus("Threads:")); }
+
+int openFileCount() { return int(QDir("/proc/self/fd").entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size()); }
+
+double percentile(std::vector<double> values, double q)
+{
+    if (values.empty())
+        return 0;
+    const size_t k = std::min(values.size() - 1, size_t(q * double(values.size() - 1) + 0.5));
+    std::nth_element(values.begin(), values.begin() + qsizetype(k), values.end());
+    return values[k];
+}
+
+double argValue(const QStringList& args, const char* name, double fallback)
+{
+    const qsizetype i = args.indexOf(QLatin1String(name));
+    return i >= 0 && i + 1 < args.size() ? args.value(i + 1).toDouble() : fallback;
+}
+
+void LatencyRecorder::deliver(const ProcessedFramePtr& f)
+{
+    std::lock_guard lock(m_mutex);
+    m_samples.push_back({(f->processedNs - f->receivedNs) / 1e6, f->decodeMs, f->inferMs});
+}
+
+std::vector<LatencyRecorder::Sample> LatencyRecorder::take()
+{
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_samples, {});
 }
 
 void runFor(double seconds)
