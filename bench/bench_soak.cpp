@@ -16,6 +16,7 @@
 #include <QWebSocket>
 #include <algorithm>
 #include <cstdio>
+#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -32,6 +33,13 @@ using namespace vigil::bench;
 namespace {
 
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }
+
+// Bytes the program holds from malloc (RSS also moves with what the allocator keeps cached).
+double heapInUseMiB()
+{
+    const struct mallinfo2 mi = mallinfo2();
+    return double(mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+}
 
 // Least-squares slope of y over x.
 double slope(const std::vector<double>& x, const std::vector<double>& y)
@@ -55,7 +63,7 @@ double slope(const std::vector<double>& x, const std::vector<double>& y)
 }
 
 struct Sample {
-    double tS, rssMiB, cpuPct, outFps, p99Ms;
+    double tS, rssMiB, heapMiB, cpuPct, outFps, p99Ms;
     int threads, files;
 };
 
@@ -72,6 +80,7 @@ int main(int argc, char** argv)
     const int cameras = int(argValue(args, "--cameras", 4));
     const double restartEvery = argValue(args, "--restart-every", 60);
     const double sampleEvery = argValue(args, "--sample", 10);
+    const double viewerEvery = argValue(args, "--viewer-every", 5);
     const QString models = sharedDir("VIGIL_MODELS_DIR", "models");
     QString model = models + "/yolox_nano_coco80_416_fp32.onnx";
     if (args.contains("--no-detect") || !QFile::exists(model))
@@ -115,10 +124,10 @@ int main(int argc, char** argv)
         cams.back()->start();
     }
     std::printf("Soak: %d cameras (30 FPS test photos, skip 2, fps 10), detector %s, %d workers, %.1f min;\n"
-                "camera server killed and restarted every %.0f s; a WebSocket and an MJPEG viewer come and go "
-                "every 10 s.\n\n",
+                "camera server killed and restarted every %.0f s; a WebSocket and an MJPEG viewer connect and "
+                "leave every %.0f s.\n\n",
                 cameras, model.isEmpty() ? "off" : qPrintable(QFileInfo(model).fileName()), scheduler.workerCount(),
-                minutes, restartEvery);
+                minutes, restartEvery, viewerEvery);
     std::fflush(stdout);
 
     // Planned outages.
@@ -160,7 +169,7 @@ int main(int argc, char** argv)
             }
         }
     });
-    viewerTimer.start(5000);
+    viewerTimer.start(int(viewerEvery * 1000));
 
     std::vector<Sample> samples;
     QElapsedTimer wall;
@@ -168,7 +177,7 @@ int main(int argc, char** argv)
     double lastCpu = cpuSeconds(), lastT = 0;
     std::vector<quint64> lastProcessed(cams.size(), 0);
     const int total = int(minutes * 60 / sampleEvery);
-    std::printf("%7s %9s %8s %6s %6s %10s %9s %11s %10s\n", "t (s)", "RSS MiB", "threads", "files", "CPU %",
+    std::printf("%7s %9s %9s %8s %6s %6s %10s %9s %11s %10s\n", "t (s)", "RSS MiB", "heap MiB", "threads", "files", "CPU %",
                 "out FPS/cam", "p99 ms", "reconnects", "viewer frames");
     for (int i = 0; i < total; ++i) {
         runFor(sampleEvery);
@@ -185,12 +194,12 @@ int main(int argc, char** argv)
             for (const LatencyRecorder::Sample& m : recorders[k]->take())
                 latency.push_back(m.latencyMs);
         }
-        Sample s{t, rssMiB(), 100 * (cpu - lastCpu) / (t - lastT), out / double(cams.size()), percentile(latency, 0.99),
+        Sample s{t, rssMiB(), heapInUseMiB(), 100 * (cpu - lastCpu) / (t - lastT), out / double(cams.size()), percentile(latency, 0.99),
                  threadCount(), openFileCount()};
         samples.push_back(s);
         lastCpu = cpu;
         lastT = t;
-        std::printf("%7.0f %9.1f %8d %6d %6.0f %10.2f %9.0f %11llu %10llu\n", s.tS, s.rssMiB, s.threads, s.files,
+        std::printf("%7.0f %9.1f %9.1f %8d %6d %6.0f %10.2f %9.0f %11llu %10llu\n", s.tS, s.rssMiB, s.heapMiB, s.threads, s.files,
                     s.cpuPct, s.outFps, s.p99Ms, (unsigned long long)reconnects,
                     (unsigned long long)(wsMessages + mjpegBytes / 1024));
         std::fflush(stdout);
@@ -200,10 +209,11 @@ int main(int argc, char** argv)
 
     // Trends over the part after the warm-up (models loaded, allocator settled): the second half.
     const size_t half = samples.size() / 2;
-    std::vector<double> x, rss, p99First, p99Last;
+    std::vector<double> x, rss, heap, p99First, p99Last;
     for (size_t i = half; i < samples.size(); ++i) {
         x.push_back(samples[i].tS / 3600.0);
         rss.push_back(samples[i].rssMiB);
+        heap.push_back(samples[i].heapMiB);
     }
     const size_t quarter = std::max<size_t>(1, samples.size() / 4);
     for (size_t i = 1; i < samples.size(); ++i) {  // the first sample includes the warm-up
@@ -224,6 +234,8 @@ int main(int argc, char** argv)
                 mid.rssMiB, mid.tS, last.rssMiB,
                 std::max_element(samples.begin(), samples.end(), [](auto& a, auto& b) { return a.rssMiB < b.rssMiB; })->rssMiB,
                 slope(x, rss));
+    std::printf("heap in use: %.1f MiB at %.0f s, %.1f MiB at the end; slope over the second half %+.2f MiB/hour\n",
+                mid.heapMiB, mid.tS, last.heapMiB, slope(x, heap));
     std::printf("threads: %d -> %d, open files: %d -> %d (from %.0f s to the end)\n", mid.threads, last.threads,
                 mid.files, last.files, mid.tS);
     std::printf("latency p99: median %.0f ms in the first quarter, %.0f ms in the last\n", median(p99First),
