@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "camera_config.h"
+#include "config/camera_config.h"
 
 namespace vigil {
 

@@ -10,11 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "app_settings.h"
-#include "camera.h"
-#include "demo_camera.h"
-#include "log.h"
-#include "processing_scheduler.h"
+#include "config/app_settings.h"
+#include "pipeline/camera.h"
+#include "demo/demo_camera.h"
+#include "common/log.h"
+#include "common/redact.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
 namespace vigil {
@@ -24,13 +25,6 @@ void printErr(const QString& line)
 {
     std::fprintf(stderr, "%s\n", qPrintable(line));
     std::fflush(stderr);
-}
-
-QString redacted(QUrl url)
-{
-    if (!url.password().isEmpty())
-        url.setPassword(QStringLiteral("***"));
-    return url.toString();
 }
 
 // Ctrl+C / SIGTERM end the run cleanly through the event loop.
@@ -205,7 +199,7 @@ void HeadlessRunner::report()
             continue;
         QJsonObject o = s.toJson();
         o.insert("camera", c.id);
-        o.insert("url", redacted(c.url));
+        o.insert("url", redactedUrlString(c.url));
         o.insert("state", stateName(cam.state()));
         o.insert("reason", cam.stateReason());
         o.insert("ts", QDateTime::currentMSecsSinceEpoch());

@@ -12,7 +12,7 @@
 #include "bench_util.h"
 #include "detection/detector.h"
 #include "detection/yolo_detector.h"
-#include "jpeg_codec.h"
+#include "processing/jpeg_codec.h"
 
 using namespace vigil;
 using namespace vigil::bench;

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <opencv2/core.hpp>
 
-#include "jpeg_codec.h"
-#include "mjpeg_parser.h"
+#include "processing/jpeg_codec.h"
+#include "capture/mjpeg_parser.h"
 
 using namespace vigil;
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "camera.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/processing_scheduler.h"
 
 using namespace vigil;
 

@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "camera.h"
-#include "demo_camera.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "demo/demo_camera.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/frame_message.h"
 #include "rebroadcast/rebroadcast_server.h"
 
@@ -126,7 +126,7 @@ public:
 
     bool setUp()
     {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.fps = 30;
         o.size = QSize(640, 480);
         m_demo = std::make_unique<DemoCamera>(o);

@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "camera.h"
-#include "frame_sink.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/frame_sink.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
 using namespace vigil;

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <sys/resource.h>
 
-#include "mjpeg_server.h"
+#include "demo/esp32_camera_server.h"
 
 namespace vigil::bench {
 
@@ -94,9 +94,9 @@ bool serveIfAsked(int* exitCode)
     const QStringList args = QCoreApplication::arguments();
     if (!args.contains("--serve"))
         return false;
-    MjpegServer::Options o;  // 30 FPS, 640x480, ESP32 format
+    Esp32CameraServer::Options o;  // 30 FPS, 640x480, ESP32 format
     o.quality = 87;          // ~30 KB frames, like an ESP32-CAM at VGA
-    MjpegServer server(o);
+    Esp32CameraServer server(o);
     const int framesArg = int(args.indexOf("--frames"));
     if (framesArg > 0) {
         QList<QByteArray> frames;

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <vector>
 
-#include "frame_sink.h"
+#include "processing/frame_sink.h"
 
 namespace vigil::bench {
 

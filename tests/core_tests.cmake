@@ -1,4 +1,5 @@
 # Core pipeline tests.
+vigil_add_test(tst_redact SOURCES tst_redact.cpp)
 vigil_add_test(tst_frame_gate SOURCES tst_frame_gate.cpp)
 vigil_add_test(tst_latest_slot SOURCES tst_latest_slot.cpp)
 vigil_add_test(tst_scheduler SOURCES tst_scheduler.cpp)

@@ -3,7 +3,7 @@
 #include <QDir>
 #include <QFile>
 
-#include "jpeg_codec.h"
+#include "processing/jpeg_codec.h"
 
 namespace vigil::test {
 

@@ -6,7 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app_settings.h"
+#include "config/app_settings.h"
 
 using namespace vigil;
 

@@ -2,7 +2,7 @@
 #include <QJsonArray>
 #include <QTest>
 
-#include "camera_config.h"
+#include "config/camera_config.h"
 
 using namespace vigil;
 

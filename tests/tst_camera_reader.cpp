@@ -6,10 +6,10 @@
 #include <QTest>
 #include <QRegularExpression>
 
-#include "camera.h"
-#include "frame_sink.h"
-#include "mjpeg_server.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/frame_sink.h"
+#include "demo/esp32_camera_server.h"
+#include "processing/processing_scheduler.h"
 #include "test_util.h"
 
 using namespace vigil;
@@ -49,7 +49,7 @@ private slots:
 
     void streamsEsp32FormatEndToEnd()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         Camera cam(configFor(server.url()), m_scheduler);
         LatestFrameSink sink;
@@ -73,7 +73,7 @@ private slots:
 
     void gateAndOutputSizeApplyLive()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         CameraConfig c = configFor(server.url());
         c.skipFrames = 2;
@@ -96,7 +96,7 @@ private slots:
 
     void reconnectsAfterServerRestart()
     {
-        auto* server = new MjpegServer;
+        auto* server = new Esp32CameraServer;
         QVERIFY(server->listen());
         const quint16 port = server->port();
         Camera cam(configFor(server->url()), m_scheduler);
@@ -104,7 +104,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
         delete server;  // camera goes away
         QTRY_VERIFY_WITH_TIMEOUT(cam.state() == CameraState::Reconnecting || cam.state() == CameraState::Error, 5000);
-        MjpegServer again;
+        Esp32CameraServer again;
         QVERIFY(again.listen(QHostAddress::LocalHost, port));
         QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 8000);
         QVERIFY(cam.stats().reconnects >= 1);
@@ -114,10 +114,10 @@ private slots:
 
     void detectsStall()
     {
-        MjpegServer::Options o;
-        o.mode = MjpegServer::Mode::Stall;
+        Esp32CameraServer::Options o;
+        o.mode = Esp32CameraServer::Mode::Stall;
         o.stallAfterFrames = 5;
-        MjpegServer server(o);
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         Camera cam(configFor(server.url()), m_scheduler);
         QSignalSpy spy(&cam, &Camera::stateChanged);
@@ -131,7 +131,7 @@ private slots:
 
     void reportsHttp404()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         QUrl url = server.url();
         url.setPath("/nope");
@@ -144,10 +144,10 @@ private slots:
 
     void reportsHttp401AndAcceptsCredentials()
     {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.user = "admin";
         o.password = "s3cret";
-        MjpegServer server(o);
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         {
             Camera cam(configFor(server.url()), m_scheduler);
@@ -184,9 +184,9 @@ private slots:
 
     void reportsNonMultipartResponse()
     {
-        MjpegServer::Options o;
-        o.mode = MjpegServer::Mode::NotMultipart;
-        MjpegServer server(o);
+        Esp32CameraServer::Options o;
+        o.mode = Esp32CameraServer::Mode::NotMultipart;
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         Camera cam(configFor(server.url()), m_scheduler);
         cam.start();
@@ -197,10 +197,10 @@ private slots:
 
     void survivesServerDyingMidFrame()
     {
-        MjpegServer::Options o;
-        o.mode = MjpegServer::Mode::DieMidFrame;
+        Esp32CameraServer::Options o;
+        o.mode = Esp32CameraServer::Mode::DieMidFrame;
         o.dieAfterFrames = 5;
-        MjpegServer server(o);
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         Camera cam(configFor(server.url()), m_scheduler);
         cam.start();
@@ -212,9 +212,9 @@ private slots:
 
     void followsRedirects()
     {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.redirectFrom = "/old-path";
-        MjpegServer server(o);
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         QUrl url = server.url();
         url.setPath("/old-path");
@@ -232,10 +232,10 @@ private slots:
                                   "/CN=127.0.0.1", "-keyout", dir.filePath("key.pem"), "-out", dir.filePath("cert.pem")});
         if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
             QSKIP("openssl is not available to make a test certificate");
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.tlsCertificatePem = test::readFile(dir.filePath("cert.pem"));
         o.tlsKeyPem = test::readFile(dir.filePath("key.pem"));
-        MjpegServer server(o);
+        Esp32CameraServer server(o);
         QVERIFY(server.listen());
         QCOMPARE(server.url().scheme(), QStringLiteral("https"));
         {

@@ -11,10 +11,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "cli_options.h"
-#include "processing_scheduler.h"
-#include "mjpeg_server.h"
+#include "processing/processing_scheduler.h"
+#include "demo/esp32_camera_server.h"
 
 using namespace vigil;
 
@@ -73,7 +73,7 @@ private slots:
 
     void headlessProcessReportsStatsJson()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         QProcess p;
         p.start(QStringLiteral(VIGIL_BINARY),
@@ -152,7 +152,7 @@ private slots:
 
     void headlessRunsTheCamerasOfAConfigFile()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost));

@@ -6,10 +6,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "camera.h"
-#include "jpeg_codec.h"
-#include "mjpeg_server.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/jpeg_codec.h"
+#include "demo/esp32_camera_server.h"
+#include "processing/processing_scheduler.h"
 #include "test_util.h"
 
 using namespace vigil;
@@ -46,7 +46,7 @@ private slots:
         const QString model = m_models + "/yolox_nano_coco80_416_fp32.onnx";
         if (!QFile::exists(model) || m_dog.isEmpty())
             QSKIP(qPrintable("shared models or photos absent (looked in " + m_models + "; set VIGIL_MODELS_DIR)"));
-        MjpegServer server;
+        Esp32CameraServer server;
         server.setFrames({m_dog});
         QVERIFY(server.listen());
         ProcessingScheduler scheduler(1);
@@ -78,7 +78,7 @@ private slots:
 
     void missingModelKeepsVideoRunning()
     {
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         ProcessingScheduler scheduler(1);
         Camera cam(config(server.url(), "/nonexistent/model.onnx"), &scheduler);
@@ -97,7 +97,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray(5000, '\x42'));
         f.close();
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         ProcessingScheduler scheduler(1);
         Camera cam(config(server.url(), path), &scheduler);
@@ -117,7 +117,7 @@ private slots:
         QDir(dir).removeRecursively();
         if (!resolveModelPath(QString()).isEmpty())
             QSKIP("a model is installed system-wide: cannot start without one");
-        MjpegServer server;
+        Esp32CameraServer server;
         QVERIFY(server.listen());
         ProcessingScheduler scheduler(1);
         Camera cam(config(server.url(), QString()), &scheduler);

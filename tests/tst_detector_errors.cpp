@@ -8,7 +8,7 @@
 #include <QtTest>
 
 #include "detection/detector.h"
-#include "frame_processor.h"
+#include "processing/frame_processor.h"
 #include "test_util.h"
 
 using namespace vigil;

@@ -1,7 +1,7 @@
 // Frame gate against an injected clock: stride, deadline throttle, runtime changes.
 #include <QTest>
 
-#include "frame_gate.h"
+#include "capture/frame_gate.h"
 
 using vigil::FrameGate;
 

@@ -4,7 +4,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "jpeg_codec.h"
+#include "processing/jpeg_codec.h"
 #include "test_util.h"
 
 using namespace vigil;

@@ -3,8 +3,8 @@
 #include <QTest>
 #include <thread>
 
-#include "frame_sink.h"
-#include "latest_slot.h"
+#include "processing/frame_sink.h"
+#include "processing/latest_slot.h"
 
 using namespace vigil;
 

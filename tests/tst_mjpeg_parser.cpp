@@ -4,8 +4,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "jpeg_codec.h"
-#include "mjpeg_parser.h"
+#include "processing/jpeg_codec.h"
+#include "capture/mjpeg_parser.h"
 #include "test_util.h"
 
 using namespace vigil;

@@ -9,10 +9,10 @@
 #include <QTest>
 #include <memory>
 
-#include "camera.h"
-#include "jpeg_codec.h"
-#include "mjpeg_server.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/jpeg_codec.h"
+#include "demo/esp32_camera_server.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
 using namespace vigil;
@@ -45,7 +45,7 @@ Reply get(const QUrl& url, const QByteArray& authorization = {})
 
 struct Pipeline {
     std::unique_ptr<ProcessingScheduler> scheduler = std::make_unique<ProcessingScheduler>(2);
-    std::unique_ptr<MjpegServer> source;
+    std::unique_ptr<Esp32CameraServer> source;
     std::vector<std::unique_ptr<Camera>> cameras;
     std::unique_ptr<RebroadcastServer> server = std::make_unique<RebroadcastServer>();
 
@@ -69,11 +69,11 @@ struct Pipeline {
     }
     bool start(const QString& token = {})
     {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.user = "admin";
         o.password = "hunter2";
         o.loopFrames = 30;
-        source = std::make_unique<MjpegServer>(o);
+        source = std::make_unique<Esp32CameraServer>(o);
         if (!source->listen())
             return false;
         QUrl url = source->url();

@@ -1,4 +1,4 @@
-// Rebroadcast over WebSocket against a real pipeline: MjpegServer -> Camera -> RebroadcastServer.
+// Rebroadcast over WebSocket against a real pipeline: Esp32CameraServer -> Camera -> RebroadcastServer.
 // JSON and VGL1 binary frames, stats messages, per-camera endpoints, token, and a stalled client.
 #include <QDateTime>
 #include <QFile>
@@ -16,11 +16,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "camera.h"
-#include "jpeg_codec.h"
-#include "log.h"
-#include "mjpeg_server.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "processing/jpeg_codec.h"
+#include "common/log.h"
+#include "demo/esp32_camera_server.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/camera_feed.h"
 #include "rebroadcast/frame_message.h"
 #include "rebroadcast/rebroadcast_server.h"
@@ -43,7 +43,7 @@ qint64 rssKiB()
 
 struct Pipeline {
     std::unique_ptr<ProcessingScheduler> scheduler = std::make_unique<ProcessingScheduler>(2);
-    std::vector<std::unique_ptr<MjpegServer>> sources;
+    std::vector<std::unique_ptr<Esp32CameraServer>> sources;
     std::vector<std::unique_ptr<Camera>> cameras;
     std::unique_ptr<RebroadcastServer> server = std::make_unique<RebroadcastServer>();
 
@@ -56,10 +56,10 @@ struct Pipeline {
     }
     Camera* addCamera(const QString& id, double fps = 30)
     {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.fps = fps;
         o.loopFrames = 30;
-        auto src = std::make_unique<MjpegServer>(o);
+        auto src = std::make_unique<Esp32CameraServer>(o);
         if (!src->listen())
             return nullptr;
         CameraConfig cfg;

@@ -7,8 +7,8 @@
 #include <set>
 #include <thread>
 
-#include "frame_processor.h"
-#include "processing_scheduler.h"
+#include "processing/frame_processor.h"
+#include "processing/processing_scheduler.h"
 
 using namespace vigil;
 using namespace std::chrono;

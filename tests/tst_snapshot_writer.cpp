@@ -11,7 +11,7 @@
 #include <QtTest>
 #include <unistd.h>
 
-#include "snapshot_writer.h"
+#include "processing/snapshot_writer.h"
 
 using namespace vigil;
 

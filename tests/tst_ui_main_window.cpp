@@ -27,7 +27,7 @@
 #include "camera_manager.h"
 #include "camera_tile.h"
 #include "main_window.h"
-#include "mjpeg_server.h"
+#include "demo/esp32_camera_server.h"
 #include "stats_chart.h"
 #include "stats_panel.h"
 #include "theme.h"
@@ -40,7 +40,7 @@ class TestUiMainWindow : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    MjpegServer* m_server = nullptr;
+    Esp32CameraServer* m_server = nullptr;
     CameraManager* m_manager = nullptr;
     MainWindow* m_window = nullptr;
     QString m_camId;
@@ -69,10 +69,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
         theme::apply(*qApp);
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.fps = 30;
         o.size = QSize(320, 240);
-        m_server = new MjpegServer(o, this);
+        m_server = new Esp32CameraServer(o, this);
         QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
 
         m_manager = new CameraManager(configPath(), 2, this);

@@ -16,9 +16,9 @@
 #include <QWebSocket>
 #include <memory>
 
-#include "camera.h"
-#include "mjpeg_server.h"
-#include "processing_scheduler.h"
+#include "pipeline/camera.h"
+#include "demo/esp32_camera_server.h"
+#include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
 using namespace vigil;
@@ -91,13 +91,13 @@ void TestViewerPage::liveFramesOnCanvas()
         QSKIP("headless Chromium (/usr/bin/chromium, Debian package `chromium`) is not installed");
 
     ProcessingScheduler scheduler(2);
-    std::vector<std::unique_ptr<MjpegServer>> sources;
+    std::vector<std::unique_ptr<Esp32CameraServer>> sources;
     std::vector<std::unique_ptr<Camera>> cameras;
     RebroadcastServer server;
     for (const QString& id : {"left", "right"}) {
-        MjpegServer::Options o;
+        Esp32CameraServer::Options o;
         o.loopFrames = 30;
-        sources.push_back(std::make_unique<MjpegServer>(o));
+        sources.push_back(std::make_unique<Esp32CameraServer>(o));
         QVERIFY(sources.back()->listen());
         CameraConfig cfg;
         cfg.id = id;

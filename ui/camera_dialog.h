@@ -3,7 +3,7 @@
 // "Test connection" which shows the first frame or the exact reason it failed.
 #include <QDialog>
 
-#include "camera_config.h"
+#include "config/camera_config.h"
 
 class QCheckBox;
 class QDialogButtonBox;

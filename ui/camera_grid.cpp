@@ -3,7 +3,7 @@
 #include <QKeyEvent>
 #include <cmath>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "camera_tile.h"
 #include "theme.h"
 

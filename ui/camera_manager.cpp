@@ -2,8 +2,8 @@
 
 #include <QRegularExpression>
 
-#include "demo_camera.h"
-#include "log.h"
+#include "demo/demo_camera.h"
+#include "common/log.h"
 #include "rebroadcast_link.h"
 
 namespace vigil {

@@ -7,8 +7,8 @@
 #include <QTimer>
 #include <memory>
 
-#include "app_settings.h"
-#include "camera.h"
+#include "config/app_settings.h"
+#include "pipeline/camera.h"
 
 namespace vigil {
 

@@ -8,8 +8,8 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "camera.h"
-#include "frame_sink.h"
+#include "pipeline/camera.h"
+#include "processing/frame_sink.h"
 
 class QToolButton;
 

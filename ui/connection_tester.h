@@ -7,8 +7,8 @@
 #include <QPointer>
 #include <QTimer>
 
-#include "camera_config.h"
-#include "mjpeg_parser.h"
+#include "config/camera_config.h"
+#include "capture/mjpeg_parser.h"
 
 class QNetworkAccessManager;
 class QNetworkReply;

@@ -6,7 +6,7 @@
 
 #include "camera_manager.h"
 #include "icons.h"
-#include "log.h"
+#include "common/log.h"
 #include "main_window.h"
 #include "theme.h"
 

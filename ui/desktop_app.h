@@ -3,7 +3,7 @@
 #include <QList>
 #include <QString>
 
-#include "camera_config.h"
+#include "config/camera_config.h"
 
 namespace vigil {
 

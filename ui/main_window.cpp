@@ -17,7 +17,7 @@
 #include <QToolBar>
 #include <QUrl>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "camera_dialog.h"
 #include "camera_grid.h"
 #include "camera_manager.h"

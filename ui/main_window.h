@@ -6,7 +6,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
-#include "snapshot_writer.h"
+#include "processing/snapshot_writer.h"
 
 class QAction;
 class QDockWidget;

@@ -3,7 +3,7 @@
 #include <QHostAddress>
 #include <QUrl>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 
 #if __has_include("rebroadcast/rebroadcast_server.h")
 #include "rebroadcast/rebroadcast_server.h"

@@ -2,7 +2,7 @@
 // App settings: snapshots (folder, format, raw frame), rebroadcast server, defaults for new cameras.
 #include <QDialog>
 
-#include "app_settings.h"
+#include "config/app_settings.h"
 
 class QCheckBox;
 class QComboBox;

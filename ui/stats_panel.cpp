@@ -6,7 +6,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "camera_manager.h"
 #include "theme.h"
 

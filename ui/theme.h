@@ -2,7 +2,7 @@
 // The app's dark look: Fusion with a dark palette, plus the few colours painted by hand.
 #include <QColor>
 
-#include "camera_reader.h"
+#include "capture/camera_reader.h"
 
 class QApplication;
 

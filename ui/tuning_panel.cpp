@@ -7,7 +7,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "camera_manager.h"
 
 namespace vigil {

@@ -1,4 +1,4 @@
-#include "class_names.h"
+#include "detection/class_names.h"
 
 #include <QFile>
 #include <QTextStream>

@@ -1,4 +1,4 @@
-#include "darknet_weights.h"
+#include "detection/darknet_weights.h"
 
 #include <QFile>
 #include <QtEndian>

@@ -8,7 +8,7 @@
 #include <memory>
 #include <opencv2/core.hpp>
 
-#include "../frame.h"
+#include "common/frame.h"
 
 namespace vigil {
 

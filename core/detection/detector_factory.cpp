@@ -4,13 +4,13 @@
 #include <exception>
 #include <opencv2/dnn.hpp>
 
-#include "../log.h"
-#include "class_names.h"
-#include "darknet_weights.h"
-#include "detector.h"
-#include "model_input_size.h"
-#include "model_manifest.h"
-#include "yolo_detector.h"
+#include "common/log.h"
+#include "detection/class_names.h"
+#include "detection/darknet_weights.h"
+#include "detection/detector.h"
+#include "detection/model_input_size.h"
+#include "detection/model_manifest.h"
+#include "detection/yolo_detector.h"
 
 namespace vigil {
 

@@ -1,4 +1,4 @@
-#include "model_input_size.h"
+#include "detection/model_input_size.h"
 
 #include <QFile>
 #include <QSet>

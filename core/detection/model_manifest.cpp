@@ -1,4 +1,4 @@
-#include "model_manifest.h"
+#include "detection/model_manifest.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -6,7 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "../log.h"
+#include "common/log.h"
 
 // Static library: the resource's registration object is only linked in when referenced.
 static void initDetectionResources() { Q_INIT_RESOURCE(detection_models); }

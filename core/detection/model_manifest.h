@@ -5,8 +5,8 @@
 #include <QSize>
 #include <QString>
 
-#include "preprocess.h"
-#include "yolo_family.h"
+#include "detection/preprocess.h"
+#include "detection/yolo_family.h"
 
 namespace vigil {
 

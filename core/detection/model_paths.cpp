@@ -4,8 +4,8 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
-#include "detector.h"
-#include "model_manifest.h"
+#include "detection/detector.h"
+#include "detection/model_manifest.h"
 
 namespace vigil {
 

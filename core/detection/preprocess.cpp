@@ -1,4 +1,4 @@
-#include "preprocess.h"
+#include "detection/preprocess.h"
 
 #include <algorithm>
 #include <cmath>

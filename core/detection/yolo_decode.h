@@ -3,7 +3,7 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
-#include "yolo_family.h"
+#include "detection/yolo_family.h"
 
 namespace vigil {
 

@@ -1,9 +1,9 @@
-#include "yolo_detector.h"
+#include "detection/yolo_detector.h"
 
 #include <chrono>
 #include <opencv2/imgproc.hpp>
 
-#include "class_names.h"
+#include "detection/class_names.h"
 
 namespace vigil {
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "detector.h"
-#include "preprocess.h"
-#include "yolo_decode.h"
-#include "yolo_family.h"
+#include "detection/detector.h"
+#include "detection/preprocess.h"
+#include "detection/yolo_decode.h"
+#include "detection/yolo_family.h"
 
 namespace vigil {
 

@@ -1,4 +1,4 @@
-#include "yolo_family.h"
+#include "detection/yolo_family.h"
 
 #include <QStringList>
 

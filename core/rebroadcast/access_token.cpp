@@ -29,16 +29,4 @@ bool tokenAccepted(const QString& expected, const QUrl& url, const QByteArray& a
     return false;
 }
 
-QString redactedUrl(const QUrl& url)
-{
-    QUrl out = url;
-    QUrlQuery query(url);
-    if (query.hasQueryItem("token")) {
-        query.removeAllQueryItems("token");
-        query.addQueryItem("token", "***");
-        out.setQuery(query);
-    }
-    return out.toString();
-}
-
 } // namespace vigil

@@ -10,7 +10,4 @@ namespace vigil {
 // Constant-time comparison so the token cannot be guessed byte by byte from response timing.
 bool tokenAccepted(const QString& expected, const QUrl& url, const QByteArray& authorizationHeader = {});
 
-// The URL with the token query item removed (for logs).
-QString redactedUrl(const QUrl& url);
-
 } // namespace vigil

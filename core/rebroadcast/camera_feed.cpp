@@ -3,7 +3,7 @@
 #include <QDateTime>
 #include <algorithm>
 
-#include "camera.h"
+#include "pipeline/camera.h"
 #include "rebroadcast/frame_message.h"
 
 namespace vigil {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "camera.h"
-#include "frame_sink.h"
+#include "pipeline/camera.h"
+#include "processing/frame_sink.h"
 
 namespace vigil {
 

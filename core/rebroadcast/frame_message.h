@@ -5,8 +5,8 @@
 #include <QJsonObject>
 #include <QString>
 
-#include "camera_stats.h"
-#include "frame.h"
+#include "stats/camera_stats.h"
+#include "common/frame.h"
 
 namespace vigil {
 

@@ -7,8 +7,9 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
-#include "camera.h"
-#include "log.h"
+#include "pipeline/camera.h"
+#include "common/log.h"
+#include "common/redact.h"
 #include "rebroadcast/access_token.h"
 #include "rebroadcast/http_frontend.h"
 
@@ -52,7 +53,7 @@ QJsonArray camerasJson(const RouteContext& ctx)
         out.append(QJsonObject{
             {"id", cfg.id},
             {"name", cfg.displayName()},
-            {"url", publicCameraUrl(cfg.url)},
+            {"url", redactedUrlString(cfg.url)},
             {"state", stateName(c->state())},
             {"reason", c->stateReason()},
             {"detection", cfg.detectionEnabled},
@@ -84,27 +85,6 @@ void serveViewer(const RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
 }
 
 } // namespace
-
-QString publicCameraUrl(const QUrl& url)
-{
-    QUrl out = url.adjusted(QUrl::RemoveUserInfo);
-    QUrlQuery q(url);
-    static const QStringList secret{"user", "username", "pass", "password", "pwd", "token", "key", "auth"};
-    bool masked = false;
-    auto items = q.queryItems();
-    for (auto& item : items) {
-        if (secret.contains(item.first.toLower())) {
-            item.second = "***";
-            masked = true;
-        }
-    }
-    if (masked) {
-        QUrlQuery clean;
-        clean.setQueryItems(items);
-        out.setQuery(clean);
-    }
-    return out.toString();
-}
 
 bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSocket* socket)
 {

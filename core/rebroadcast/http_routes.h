@@ -4,7 +4,7 @@
 //   GET /viewer.js, /viewer.css           its assets
 //   GET /api/cameras, /api/stats, /api/clients
 //   GET /cameras/<id>/snapshot.jpg        latest annotated JPEG (503 before the first frame)
-//   GET /cameras/<id>/stream.mjpeg        annotated MJPEG restream (socket handed to MjpegClient)
+//   GET /cameras/<id>/stream.mjpeg        annotated MJPEG restream (socket handed to MjpegViewer)
 #include <QJsonArray>
 #include <QList>
 #include <QString>
@@ -29,8 +29,5 @@ public:
 
 // Handles one request; returns false when nothing matched (the caller answers 404).
 bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& request, QTcpSocket* socket);
-
-// The camera URL without user info and with secret-looking query values masked.
-QString publicCameraUrl(const QUrl& url);
 
 } // namespace vigil

@@ -5,12 +5,13 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 
-#include "camera.h"
-#include "log.h"
+#include "pipeline/camera.h"
+#include "common/log.h"
+#include "common/redact.h"
 #include "rebroadcast/access_token.h"
 #include "rebroadcast/camera_feed.h"
 #include "rebroadcast/http_frontend.h"
-#include "rebroadcast/mjpeg_client.h"
+#include "rebroadcast/mjpeg_viewer.h"
 #include "rebroadcast/ws_session.h"
 
 // Static library: the viewer resources must be pulled in explicitly (outside any namespace).
@@ -56,7 +57,7 @@ bool RebroadcastServer::start(const RebroadcastOptions& options, QString* error)
     m_http->bind(tcp);  // reparents tcp to m_http
     m_tcp = tcp;
     connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this, &RebroadcastServer::onNewWebSocket);
-    qCInfo(lcServer).noquote() << "rebroadcast: serving on" << redactedUrl(viewerUrl());
+    qCInfo(lcServer).noquote() << "rebroadcast: serving on" << redactedUrlString(viewerUrl());
     return true;
 }
 
@@ -64,13 +65,13 @@ void RebroadcastServer::stop()
 {
     const bool hadClients = clientCount() > 0;
     const QList<WsSession*> sessions = m_sessions;
-    const QList<MjpegClient*> clients = m_mjpegClients;
+    const QList<MjpegViewer*> clients = m_mjpegClients;
     m_sessions.clear();
     m_mjpegClients.clear();
     for (CameraFeed* feed : std::as_const(m_feeds)) {
         for (WsSession* s : sessions)
             feed->unsubscribe(s);
-        for (MjpegClient* c : clients)
+        for (MjpegViewer* c : clients)
             feed->unsubscribe(c);
     }
     qDeleteAll(sessions);
@@ -141,8 +142,8 @@ void RebroadcastServer::removeFeed(CameraFeed* feed)
     for (WsSession* s : std::as_const(m_sessions))
         if (s->cameraId() == id)
             s->closeWith(QWebSocketProtocol::CloseCodeGoingAway, "camera removed");
-    const QList<MjpegClient*> clients = m_mjpegClients;
-    for (MjpegClient* c : clients)
+    const QList<MjpegViewer*> clients = m_mjpegClients;
+    for (MjpegViewer* c : clients)
         if (c->cameraId() == id)
             dropMjpeg(c);
     delete feed;
@@ -163,7 +164,7 @@ QList<RebroadcastClientStats> RebroadcastServer::clientStats() const
     QList<RebroadcastClientStats> out;
     for (const WsSession* s : m_sessions)
         out.append(s->stats());
-    for (const MjpegClient* c : m_mjpegClients)
+    for (const MjpegViewer* c : m_mjpegClients)
         out.append(c->stats());
     return out;
 }
@@ -190,8 +191,8 @@ void RebroadcastServer::routeStartMjpeg(Camera* camera, const QString& path, QTc
     CameraFeed* feed = feedFor(camera->id());
     if (!feed)
         return;
-    auto* client = new MjpegClient(socket, camera->id(), path, m_options.maxClientBacklogBytes, this);
-    connect(client, &MjpegClient::finished, this, [this, client] { dropMjpeg(client); });
+    auto* client = new MjpegViewer(socket, camera->id(), path, m_options.maxClientBacklogBytes, this);
+    connect(client, &MjpegViewer::finished, this, [this, client] { dropMjpeg(client); });
     m_mjpegClients.append(client);
     feed->subscribe(client);
     qCInfo(lcServer).noquote() << "rebroadcast: MJPEG client" << socket->peerAddress().toString() << path;
@@ -201,7 +202,7 @@ void RebroadcastServer::routeStartMjpeg(Camera* camera, const QString& path, QTc
     emit clientsChanged(clientCount());
 }
 
-void RebroadcastServer::dropMjpeg(MjpegClient* client)
+void RebroadcastServer::dropMjpeg(MjpegViewer* client)
 {
     if (!m_mjpegClients.removeOne(client))
         return;

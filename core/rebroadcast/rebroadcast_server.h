@@ -24,7 +24,7 @@ namespace vigil {
 class Camera;
 class CameraFeed;
 class HttpFrontend;
-class MjpegClient;
+class MjpegViewer;
 class WsSession;
 
 struct RebroadcastOptions {
@@ -62,7 +62,7 @@ private:
     void rejectWebSocket(QWebSocket* socket, int code, const QString& reason);
     void removeFeed(CameraFeed* feed);
     void dropSession(WsSession* session);
-    void dropMjpeg(MjpegClient* client);
+    void dropMjpeg(MjpegViewer* client);
     CameraFeed* feedFor(const QString& id) const;
 
     // RouteContext
@@ -76,7 +76,7 @@ private:
     QTcpServer* m_tcp = nullptr;             // owned by m_http
     QList<CameraFeed*> m_feeds;              // in the order cameras were added
     QList<WsSession*> m_sessions;
-    QList<MjpegClient*> m_mjpegClients;
+    QList<MjpegViewer*> m_mjpegClients;
 };
 
 } // namespace vigil

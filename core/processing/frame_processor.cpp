@@ -1,0 +1,201 @@
+#include "processing/frame_processor.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QElapsedTimer>
+#include <opencv2/imgproc.hpp>
+
+namespace vigil {
+
+// Sizes and modification times of a model's files: changes when a file is replaced or appears.
+static QString modelFilesStamp(const QString& modelPath)
+{
+    QString stamp;
+    for (const QString& f : {modelPath, darknetWeightsFor(modelPath)}) {
+        const QFileInfo fi(f);
+        stamp += fi.exists() ? QStringLiteral("%1@%2;").arg(fi.size()).arg(fi.lastModified().toMSecsSinceEpoch())
+                             : QStringLiteral("-;");
+    }
+    return stamp;
+}
+
+Detector* WorkerContext::detectorFor(const DetectorSettings& settings, QString* error, qint64 nowNs)
+{
+    dropUnused(nowNs);
+    const QString key = QStringLiteral("%1|%2x%3").arg(settings.modelPath).arg(settings.inputSize.width())
+                            .arg(settings.inputSize.height());
+    auto it = m_detectors.find(key);
+    if (it != m_detectors.end() && !it->second.detector && nowNs - it->second.checkedNs >= kRecheckFailedNs) {
+        it->second.checkedNs = nowNs;
+        if (modelFilesStamp(settings.modelPath) != it->second.filesStamp) {
+            m_detectors.erase(it);  // the files changed: try again
+            it = m_detectors.end();
+        }
+    }
+    if (it == m_detectors.end()) {
+        Entry e;
+        e.filesStamp = modelFilesStamp(settings.modelPath);
+        e.detector = createDetector(settings, &e.error);
+        e.checkedNs = nowNs;
+        it = m_detectors.emplace(key, std::move(e)).first;
+    }
+    Entry& entry = it->second;
+    entry.lastUsedNs = nowNs;
+    if (!entry.detector) {
+        if (error)
+            *error = entry.error;
+        return nullptr;
+    }
+    entry.detector->setThresholds(settings.confThreshold, settings.nmsThreshold, settings.classFilter);
+    return entry.detector.get();
+}
+
+void WorkerContext::dropUnused(qint64 nowNs)
+{
+    if (nowNs - m_sweptNs < kUnusedNs / 4)
+        return;
+    m_sweptNs = nowNs;
+    for (auto it = m_detectors.begin(); it != m_detectors.end();)
+        it = nowNs - it->second.lastUsedNs > kUnusedNs ? m_detectors.erase(it) : std::next(it);
+}
+
+size_t WorkerContext::loadedDetectorCount() const
+{
+    size_t n = 0;
+    for (const auto& [key, entry] : m_detectors)
+        n += entry.detector ? 1 : 0;
+    return n;
+}
+
+// The size to show: the output size fitted to the source's aspect ratio, never upscaled.
+static QSize displaySize(QSize source, QSize wanted)
+{
+    if (!wanted.isValid() || wanted.isEmpty())
+        return source;
+    const QSize fitted = source.scaled(wanted, Qt::KeepAspectRatio);
+    return fitted.width() >= source.width() ? source : fitted.expandedTo(QSize(1, 1));
+}
+
+static QImage wrapAsImage(cv::Mat& m)
+{
+    return QImage(m.data, m.cols, m.rows, int(m.step), QImage::Format_BGR888);
+}
+
+ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
+                           const ProcessingOptions& options, WorkerContext& ctx)
+{
+    ProcessResult r;
+    QSize source;
+    if (!ctx.decoder.readSize(in.jpeg, &source, &r.error))
+        return r;
+
+    Detector* detector = nullptr;
+    if (options.detectionEnabled) {
+        if (options.detector.modelPath.isEmpty()) {
+            r.detectorStatus = modelHelpText();
+            r.detectorFailed = true;
+        } else {
+            QString error;
+            detector = ctx.detectorFor(options.detector, &error);
+            r.detectorStatus = detector ? detector->modelName() : error;
+            r.detectorFailed = !detector;
+        }
+    }
+
+    // Decode only as large as the display and the model need (DCT scaling is nearly free).
+    const QSize shown = displaySize(source, options.outputSize);
+    QSize needed = shown;
+    if (detector)
+        needed = needed.expandedTo(source.scaled(detector->inputSize(), Qt::KeepAspectRatio))
+                     .boundedTo(source);
+
+    QElapsedTimer timer;
+    timer.start();
+    // Decode straight into the QImage's buffer: no copy for display.
+    const QSize decodedSize = JpegDecoder::scaledSizeFor(source, needed);
+    QImage decoded(decodedSize, QImage::Format_BGR888);
+    cv::Mat bgr(decodedSize.height(), decodedSize.width(), CV_8UC3, decoded.bits(),
+                size_t(decoded.bytesPerLine()));
+    if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error))
+        return r;
+    const double decodeMs = timer.nsecsElapsed() / 1e6;
+
+    auto out = std::make_shared<ProcessedFrame>();
+    out->cameraId = cameraId;
+    out->seq = in.seq;
+    out->receivedNs = in.receivedNs;
+    out->captureUs = in.captureUs;
+    out->sourceSize = source;
+    out->sourceJpeg = in.jpeg;
+    out->decodeMs = decodeMs;
+
+    if (detector) {
+        timer.restart();
+        QVector<Detection> found = detector->detect(bgr);
+        out->inferMs = timer.nsecsElapsed() / 1e6;
+        const double toSource = double(source.width()) / bgr.cols;
+        for (Detection& d : found)
+            d.box = QRectF(d.box.x() * toSource, d.box.y() * toSource, d.box.width() * toSource,
+                           d.box.height() * toSource);
+        out->detections = std::move(found);
+    }
+
+    if (!out->detections.isEmpty()) {
+        annotate(bgr, out->detections, double(bgr.cols) / source.width());
+        out->jpeg = ctx.encoder.encodeBgr(bgr, options.jpegQuality);
+    } else if (options.alwaysEncode) {
+        out->jpeg = ctx.encoder.encodeBgr(bgr, options.jpegQuality);
+    }
+    if (out->jpeg.isEmpty())
+        out->jpeg = in.jpeg;  // nothing drawn: the camera's own bytes are the output
+
+    if (bgr.data != decoded.bits())  // the decoder reallocated: show what it produced
+        decoded = wrapAsImage(bgr).copy();
+    if (decoded.size() != shown) {
+        QImage scaled(shown, QImage::Format_BGR888);
+        cv::Mat dst(shown.height(), shown.width(), CV_8UC3, scaled.bits(), size_t(scaled.bytesPerLine()));
+        cv::resize(bgr, dst, dst.size(), 0, 0, cv::INTER_AREA);
+        out->image = scaled;
+    } else {
+        out->image = decoded;
+    }
+    out->processedNs = nowNs();
+    out->wallMs = QDateTime::currentMSecsSinceEpoch();
+    r.frame = std::move(out);
+    return r;
+}
+
+// Stable, well separated colours per class (golden-ratio hue steps).
+static cv::Scalar classColour(int classId)
+{
+    const double hue = std::fmod(0.61803398875 * (classId + 1), 1.0) * 180.0;
+    cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 200, 255)), bgr;
+    cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
+    const cv::Vec3b c = bgr.at<cv::Vec3b>(0, 0);
+    return cv::Scalar(c[0], c[1], c[2]);
+}
+
+void annotate(cv::Mat& bgr, const QVector<Detection>& detections, double scaleToImage)
+{
+    // Line and text sizes follow the image size so labels stay readable on small tiles.
+    const double unit = std::max(bgr.cols, bgr.rows) / 640.0;
+    const int thickness = std::max(1, int(std::lround(2 * unit)));
+    const double fontScale = std::max(0.4, 0.5 * unit);
+    for (const Detection& d : detections) {
+        const cv::Rect box(int(d.box.x() * scaleToImage), int(d.box.y() * scaleToImage),
+                           int(d.box.width() * scaleToImage), int(d.box.height() * scaleToImage));
+        const cv::Scalar colour = classColour(d.classId);
+        cv::rectangle(bgr, box, colour, thickness, cv::LINE_AA);
+        const std::string label =
+            QStringLiteral("%1 %2%").arg(d.name).arg(int(d.score * 100 + 0.5)).toStdString();
+        int baseline = 0;
+        const cv::Size ts = cv::getTextSize(label, cv::FONT_HERSHEY_SIMPLEX, fontScale, thickness, &baseline);
+        const int top = std::max(0, box.y - ts.height - baseline - 4);
+        const cv::Rect bg(box.x, top, ts.width + 6, ts.height + baseline + 4);
+        cv::rectangle(bgr, bg & cv::Rect(0, 0, bgr.cols, bgr.rows), colour, cv::FILLED);
+        cv::putText(bgr, label, cv::Point(box.x + 3, top + ts.height + 1), cv::FONT_HERSHEY_SIMPLEX,
+                    fontScale, cv::Scalar(20, 20, 20), thickness, cv::LINE_AA);
+    }
+}
+
+} // namespace vigil
