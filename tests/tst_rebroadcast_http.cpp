@@ -131,7 +131,7 @@ void TestRebroadcastHttp::apiAndSnapshot()
     QCOMPARE(c0.value("state").toString(), QString("live"));
     QVERIFY(c0.contains("reason"));
     const QString url = c0.value("url").toString();
-    QVERIFY2(url.startsWith("http://127.0.0.1:") && url.endsWith("/stream"), qPrintable(url));
+    QVERIFY2(url.startsWith("http://***:***@127.0.0.1:") && url.endsWith("/stream"), qPrintable(url));
     QVERIFY2(!cams.body.contains("hunter2") && !cams.body.contains("admin"), cams.body.constData());
     QCOMPARE(list[1].toObject().value("id").toString(), QString("dead"));
 
