@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include "config/app_settings.h"
 
 using namespace vigil;
@@ -135,14 +137,79 @@ private slots:
         }
         const AppSettingsLoad loaded = loadAppSettings(path);
         QVERIFY(!loaded.message.isEmpty());
-        QVERIFY2(loaded.message.contains("camera #2"), qPrintable(loaded.message));
-        QVERIFY(loaded.message.contains("duplicate"));
-        QVERIFY(loaded.message.contains("snapshot.format"));
+        QVERIFY2(loaded.message.contains("camera #2 \"yard\": \"url\""), qPrintable(loaded.message));
+        QVERIFY(loaded.message.contains("camera #3 \"garage\": duplicate"));
+        QVERIFY(loaded.message.contains("\"snapshot.format\""));
         QCOMPARE(loaded.settings.cameras.size(), 1);
         QCOMPARE(loaded.settings.cameras[0].id, QString("garage"));
         QCOMPARE(loaded.settings.snapshotFormat, QString("png"));
         QCOMPARE(loaded.settings.rebroadcastPort, 9000);  // valid parts survive
         QCOMPARE(read(loaded.backupPath), bytes);
+    }
+
+    void badKeyNamesCameraAndKeyAndTheRestLoads()
+    {
+        QJsonObject o = sample().toJson();
+        QJsonArray cams = o["cameras"].toArray();
+        QJsonObject yard = cams[1].toObject();
+        yard["fps"] = "ten";
+        yard["skip_frames"] = 4;
+        cams[1] = yard;
+        o["cameras"] = cams;
+        QJsonObject limits = o["limits"].toObject();
+        limits["max_part_bytes"] = -1;
+        o["limits"] = limits;
+        o["rebroadcast"] = 5;
+        QStringList errors;
+        const AppSettings s = AppSettings::fromJson(o, &errors);
+        QCOMPARE(errors.size(), 3);
+        QCOMPARE(errors[0], QString("camera #2 \"yard\": \"fps\": expected a number"));
+        QVERIFY2(errors[1].startsWith("\"rebroadcast\": expected an object"), qPrintable(errors[1]));
+        QVERIFY2(errors[2].startsWith("\"limits.max_part_bytes\": -1 is out of range"), qPrintable(errors[2]));
+        // The camera with the bad key still loads, with that key at its default.
+        QCOMPARE(s.cameras.size(), 2);
+        QCOMPARE(s.cameras[1].skipFrames, 4);
+        QCOMPARE(s.cameras[1].maxFps, CameraConfig().maxFps);
+        QCOMPARE(s.limits.capture.maxPartBytes, CaptureLimits().maxPartBytes);
+        QCOMPARE(s.rebroadcastPort, AppSettings().rebroadcastPort);
+        QCOMPARE(s.snapshotFormat, QString("jpeg"));
+    }
+
+    void limitsRoundTrip()
+    {
+        AppSettings s = sample();
+        s.limits.capture.maxPartBytes = 3 * 1024 * 1024;
+        s.limits.capture.maxJpegSize = QSize(4000, 3000);
+        s.limits.server.maxConnectionsPerPeer = 8;
+        s.limits.server.allowedHosts = {"nas.local"};
+        QStringList errors;
+        QVERIFY(AppSettings::fromJson(s.toJson(), &errors) == s);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join("; ")));
+    }
+
+    void savedFileIsPrivate()
+    {
+        QTemporaryDir dir;
+        // Created private: with a permissive umask the folder and file still allow no one else.
+        const mode_t old = ::umask(0);
+        const QString path = dir.filePath("new/vigil/config.json");
+        QString error;
+        const bool saved = saveAppSettings(sample(), path, &error);
+        ::umask(old);
+        QVERIFY2(saved, qPrintable(error));
+        struct stat st{};
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0600));
+        for (const char* folder : {"new/vigil", "new"}) {
+            QCOMPARE(::stat(QFile::encodeName(dir.filePath(folder)).constData(), &st), 0);
+            QCOMPARE(st.st_mode & 0777, mode_t(0700));
+        }
+        // An old world-readable file is replaced by a private one, not loosened to match it.
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+        QVERIFY(saveAppSettings(sample(), path, &error));
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0600));
+        QCOMPARE(loadAppSettings(path).settings, sample());
     }
 
     void notAnObject()

@@ -23,10 +23,11 @@ private slots:
         c.detector.modelPath = "/m/yolox.onnx";
         c.detector.confThreshold = 0.4f;
         c.detector.classFilter = QStringList{"person", "car"};
-        QString error;
-        const CameraConfig back = CameraConfig::fromJson(c.toJson(), &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList errors;
+        const CameraConfig back = CameraConfig::fromJson(c.toJson(), &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join("; ")));
         QCOMPARE(back, c);
+        QVERIFY(back.isUsable());
     }
 
     void errorsNameTheKey_data()
@@ -46,14 +47,53 @@ private slots:
         QTest::newRow("no host") << with("url", "http:///s") << "url";
         QTest::newRow("classes not list") << with("classes", 5) << "classes";
         QTest::newRow("no id") << QJsonObject{{"url", "http://h/s"}} << "id";
+        QTest::newRow("no url") << QJsonObject{{"id", "a"}} << "url";
+        QTest::newRow("skip not whole") << with("skip_frames", 2.5) << "skip_frames";
     }
     void errorsNameTheKey()
     {
         QFETCH(QJsonObject, json);
         QFETCH(QString, expected);
-        QString error;
-        CameraConfig::fromJson(json, &error);
-        QVERIFY2(error.contains(expected), qPrintable(error));
+        QStringList errors;
+        CameraConfig::fromJson(json, &errors, "camera \"a\": ");
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.first().startsWith("camera \"a\": \"" + expected + "\": "), qPrintable(errors.first()));
+    }
+
+    void badValueKeepsTheRest()
+    {
+        // One bad key is reported and defaulted; the camera and its other settings still load.
+        const QJsonObject json{{"id", "garage"}, {"url", "http://h/s"}, {"fps", "fast"},
+                               {"skip_frames", 4}, {"jpeg_quality", 500}};
+        QStringList errors;
+        const CameraConfig c = CameraConfig::fromJson(json, &errors);
+        QCOMPARE(errors.size(), 2);
+        QVERIFY(errors[0].contains("\"fps\": expected a number"));
+        QVERIFY(errors[1].contains("\"jpeg_quality\": 500 is out of range"));
+        QVERIFY(c.isUsable());
+        QCOMPARE(c.skipFrames, 4);
+        QCOMPARE(c.maxFps, CameraConfig().maxFps);
+        QCOMPARE(c.jpegQuality, CameraConfig().jpegQuality);
+    }
+
+    void badUrlIsNotUsable()
+    {
+        QStringList errors;
+        QVERIFY(!CameraConfig::fromJson({{"id", "a"}, {"url", "rtsp://h/"}}, &errors).isUsable());
+        QVERIFY(!CameraConfig::fromJson({{"url", "http://h/"}}, &errors).isUsable());
+    }
+
+    void invalidUrlErrorHidesThePassword()
+    {
+        // QUrl's own error text quotes the whole URL.
+        for (const QString& url : {QStringLiteral("http://admin:hunter2@cam.local:99999/stream"),
+                                   QStringLiteral("http://admin:hunter2@cam local/stream"),
+                                   QStringLiteral("ftp://admin:hunter2@cam/stream?token=hunter2")}) {
+            QStringList errors;
+            CameraConfig::fromJson({{"id", "a"}, {"url", url}}, &errors);
+            QVERIFY2(!errors.isEmpty(), qPrintable(url));
+            QVERIFY2(!errors.join(' ').contains("hunter2"), qPrintable(errors.join(' ')));
+        }
     }
 
     void validateUrl()

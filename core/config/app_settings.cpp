@@ -6,9 +6,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
+
+#include "config/json_reader.h"
+#include "config/private_file.h"
 
 namespace vigil {
 
@@ -16,52 +18,20 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
-QString str(const QJsonObject& o, const char* key, const QString& fallback, QStringList* errors)
+QByteArray base64(JsonReader& r, const char* key)
 {
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
-        return fallback;
-    if (!v.isString()) {
-        errors->append(QStringLiteral("\"%1\": expected a string").arg(key));
-        return fallback;
-    }
-    return v.toString();
+    QString text;
+    r.read(key, text);
+    return QByteArray::fromBase64(text.toLatin1());
 }
 
-bool boolean(const QJsonObject& o, const char* key, bool fallback, QStringList* errors)
+// How a camera is named in errors: its position, and its id when it has a readable one.
+QString cameraContext(int index, const QJsonObject& cam)
 {
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
-        return fallback;
-    if (!v.isBool()) {
-        errors->append(QStringLiteral("\"%1\": expected true or false").arg(key));
-        return fallback;
-    }
-    return v.toBool();
-}
-
-double number(const QJsonObject& o, const char* key, double fallback, double lo, double hi,
-              QStringList* errors)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
-        return fallback;
-    if (!v.isDouble()) {
-        errors->append(QStringLiteral("\"%1\": expected a number").arg(key));
-        return fallback;
-    }
-    const double d = v.toDouble();
-    if (d < lo || d > hi) {
-        errors->append(QStringLiteral("\"%1\": %2 is out of range (%3..%4)").arg(key).arg(d).arg(lo).arg(hi));
-        return fallback;
-    }
-    return d;
-}
-
-QByteArray base64(const QJsonObject& o, const char* key, QStringList* errors)
-{
-    const QString s = str(o, key, {}, errors);
-    return QByteArray::fromBase64(s.toLatin1());
+    const QJsonValue id = cam.value("id");
+    if (id.isString() && !id.toString().isEmpty())
+        return QStringLiteral("camera #%1 \"%2\": ").arg(index).arg(id.toString());
+    return QStringLiteral("camera #%1: ").arg(index);
 }
 
 } // namespace
@@ -123,6 +93,7 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
     if (!errors)
         errors = &local;
     AppSettings s;
+    JsonReader r(obj, errors);
 
     const QJsonValue cams = obj.value("cameras");
     if (cams.isArray()) {
@@ -134,51 +105,57 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
                 errors->append(QStringLiteral("camera #%1: not an object").arg(index));
                 continue;
             }
-            QString error;
-            CameraConfig c = CameraConfig::fromJson(v.toObject(), &error);
-            if (error.isEmpty() && ids.contains(c.id))
-                error = QStringLiteral("duplicate id \"%1\"").arg(c.id);
-            if (!error.isEmpty()) {
-                errors->append(QStringLiteral("camera #%1: %2").arg(index).arg(error));
+            const QString context = cameraContext(index, v.toObject());
+            // A bad value is reported and defaulted; only a camera without id or URL is left out.
+            CameraConfig c = CameraConfig::fromJson(v.toObject(), errors, context);
+            if (!c.isUsable()) {
+                errors->append(context + QStringLiteral("left out"));
+                continue;
+            }
+            if (ids.contains(c.id)) {
+                errors->append(context + QStringLiteral("duplicate id, left out"));
                 continue;
             }
             ids.insert(c.id);
             s.cameras.append(c);
         }
-    } else if (!cams.isUndefined() && !cams.isNull()) {
-        errors->append(QStringLiteral("\"cameras\": expected a list"));
+    } else if (r.has("cameras")) {
+        r.fail("cameras", QStringLiteral("expected a list"));
     }
 
-    const QJsonObject snap = obj.value("snapshot").toObject();
-    s.snapshotDir = str(snap, "folder", s.snapshotDir, errors);
-    const QString fmt = str(snap, "format", s.snapshotFormat, errors).toLower();
-    if (fmt == "png" || fmt == "jpeg")
-        s.snapshotFormat = fmt;
-    else if (fmt == "jpg")
-        s.snapshotFormat = "jpeg";
-    else
-        errors->append(QStringLiteral("\"snapshot.format\": \"%1\" is not png or jpeg").arg(fmt));
-    s.snapshotIncludeRaw = boolean(snap, "include_raw", s.snapshotIncludeRaw, errors);
+    JsonReader snap = r.object("snapshot");
+    snap.read("folder", s.snapshotDir);
+    QString fmt = s.snapshotFormat;
+    if (snap.read("format", fmt)) {
+        fmt = fmt.toLower();
+        if (fmt == "jpg")
+            fmt = "jpeg";
+        if (fmt == "png" || fmt == "jpeg")
+            s.snapshotFormat = fmt;
+        else
+            snap.fail("format", QStringLiteral("\"%1\" is not png or jpeg").arg(fmt));
+    }
+    snap.read("include_raw", s.snapshotIncludeRaw);
 
-    const QJsonObject rb = obj.value("rebroadcast").toObject();
-    s.rebroadcastEnabled = boolean(rb, "enabled", s.rebroadcastEnabled, errors);
-    s.rebroadcastBind = str(rb, "bind", s.rebroadcastBind, errors);
-    s.rebroadcastPort = int(number(rb, "port", s.rebroadcastPort, 0, 65535, errors));
-    s.rebroadcastToken = str(rb, "token", s.rebroadcastToken, errors);
+    JsonReader rb = r.object("rebroadcast");
+    rb.read("enabled", s.rebroadcastEnabled);
+    rb.read("bind", s.rebroadcastBind);
+    rb.read("port", s.rebroadcastPort, 0, 65535);
+    rb.read("token", s.rebroadcastToken);
 
     const QJsonValue lim = obj.value("limits");
     if (lim.isObject())
         s.limits = Limits::fromJson(lim.toObject(), errors);
-    else if (!lim.isUndefined() && !lim.isNull())
-        errors->append(QStringLiteral("\"limits\": expected an object"));
+    else if (r.has("limits"))
+        r.fail("limits", QStringLiteral("expected an object"));
 
-    const QJsonObject def = obj.value("defaults").toObject();
-    s.defaultSkipFrames = int(number(def, "skip_frames", s.defaultSkipFrames, 1, 30, errors));
-    s.defaultMaxFps = number(def, "fps", s.defaultMaxFps, 1, 30, errors);
+    JsonReader def = r.object("defaults");
+    def.read("skip_frames", s.defaultSkipFrames, 1, 30);
+    def.read("fps", s.defaultMaxFps, 1, 30);
 
-    const QJsonObject win = obj.value("window").toObject();
-    s.windowGeometry = base64(win, "geometry", errors);
-    s.windowState = base64(win, "state", errors);
+    JsonReader win = r.object("window");
+    s.windowGeometry = base64(win, "geometry");
+    s.windowState = base64(win, "state");
     return s;
 }
 
@@ -193,9 +170,13 @@ AppSettingsRead readAppSettings(const QString& path)
         out.readError = file.errorString();
         return out;
     }
-    const QByteArray bytes = file.readAll();
-    file.close();
+    return parseAppSettings(file.readAll());
+}
 
+AppSettingsRead parseAppSettings(const QByteArray& bytes)
+{
+    AppSettingsRead out;
+    out.exists = true;
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);
     if (perr.error != QJsonParseError::NoError)
@@ -253,26 +234,8 @@ AppSettingsLoad loadAppSettings(const QString& path)
 
 bool saveAppSettings(const AppSettings& settings, const QString& path, QString* error)
 {
-    const QString dir = QFileInfo(path).absolutePath();
-    if (!QDir().mkpath(dir)) {
-        if (error)
-            *error = QStringLiteral("Could not create the folder %1").arg(QDir::toNativeSeparators(dir));
-        return false;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("Could not write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        return false;
-    }
-    const QByteArray bytes = QJsonDocument(settings.toJson()).toJson(QJsonDocument::Indented);
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("Could not save %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        file.cancelWriting();
-        return false;
-    }
-    return true;
+    // Holds camera passwords and the rebroadcast token: owner only.
+    return writePrivateFile(path, QJsonDocument(settings.toJson()).toJson(QJsonDocument::Indented), error);
 }
 
 } // namespace vigil

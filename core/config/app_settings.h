@@ -57,12 +57,15 @@ struct AppSettingsRead {
     QStringList problems;       // bad JSON, bad keys, bad cameras
 };
 AppSettingsRead readAppSettings(const QString& path);
+// The same from bytes already read (exists = true).
+AppSettingsRead parseAppSettings(const QByteArray& bytes);
 
 // A missing file is a first launch. A corrupt file (bad JSON or bad values) is copied beside it as
 // <path>.corrupt-<timestamp> and the message says so; whatever was valid is still used.
 AppSettingsLoad loadAppSettings(const QString& path);
 
-// Atomic (QSaveFile): the old file stays intact when writing fails. Creates the folder.
+// Atomic: the old file stays intact when writing fails. Private: missing folders are created 0700
+// and the file 0600 (see config/private_file.h).
 bool saveAppSettings(const AppSettings& settings, const QString& path, QString* error = nullptr);
 
 } // namespace vigil

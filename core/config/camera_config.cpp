@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include "common/redact.h"
+#include "config/json_reader.h"
 
 namespace vigil {
 
@@ -36,109 +37,58 @@ QJsonObject CameraConfig::toJson() const
     return o;
 }
 
-namespace {
-
-// Reads optional typed values, recording the first problem.
-struct Reader {
-    const QJsonObject& obj;
-    QString error;
-
-    void fail(const QString& key, const QString& what)
-    {
-        if (error.isEmpty())
-            error = QStringLiteral("camera setting \"%1\": %2").arg(key, what);
-    }
-    void str(const char* key, QString& out)
-    {
-        const QJsonValue v = obj.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull())
-            return;
-        if (!v.isString())
-            return fail(key, "expected a string");
-        out = v.toString();
-    }
-    void number(const char* key, double& out, double lo, double hi)
-    {
-        const QJsonValue v = obj.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull())
-            return;
-        if (!v.isDouble())
-            return fail(key, "expected a number");
-        const double d = v.toDouble();
-        if (d < lo || d > hi)
-            return fail(key, QStringLiteral("%1 is out of range (%2..%3)").arg(d).arg(lo).arg(hi));
-        out = d;
-    }
-    void integer(const char* key, int& out, int lo, int hi)
-    {
-        double d = out;
-        number(key, d, lo, hi);
-        out = int(d);
-    }
-    void boolean(const char* key, bool& out)
-    {
-        const QJsonValue v = obj.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull())
-            return;
-        if (!v.isBool())
-            return fail(key, "expected true or false");
-        out = v.toBool();
-    }
-};
-
-} // namespace
-
-CameraConfig CameraConfig::fromJson(const QJsonObject& obj, QString* error)
+CameraConfig CameraConfig::fromJson(const QJsonObject& obj, QStringList* errors, const QString& context)
 {
     CameraConfig c;
-    Reader r{obj, {}};
-    r.str("id", c.id);
-    r.str("name", c.name);
+    JsonReader r(obj, errors, context);
+    const bool idRead = r.read("id", c.id);
+    r.read("name", c.name);
     QString url;
-    r.str("url", url);
+    const bool urlRead = r.read("url", url);
     c.url = QUrl(url);
-    r.str("user", c.user);
-    r.str("password", c.password);
-    r.integer("skip_frames", c.skipFrames, 1, 1000);
-    r.number("fps", c.maxFps, 0, 1000);
-    r.boolean("detection", c.detectionEnabled);
-    r.str("model", c.detector.modelPath);
-    r.str("class_names", c.detector.classNamesPath);
+    r.read("user", c.user);
+    r.read("password", c.password);
+    r.read("skip_frames", c.skipFrames, 1, 1000);
+    r.read("fps", c.maxFps, 0, 1000);
+    r.read("detection", c.detectionEnabled);
+    r.read("model", c.detector.modelPath);
+    r.read("class_names", c.detector.classNamesPath);
     double conf = c.detector.confThreshold, nms = c.detector.nmsThreshold;
-    r.number("confidence", conf, 0, 1);
-    r.number("nms", nms, 0, 1);
-    c.detector.confThreshold = float(conf);
-    c.detector.nmsThreshold = float(nms);
-    const QJsonValue classes = obj.value("classes");
-    if (classes.isArray()) {
-        for (const QJsonValue& v : classes.toArray())
-            if (v.isString() && !v.toString().trimmed().isEmpty())
-                c.detector.classFilter << v.toString().trimmed();
-    } else if (!classes.isUndefined() && !classes.isNull()) {
-        r.fail("classes", "expected a list of class names");
-    }
-    r.integer("jpeg_quality", c.jpegQuality, 1, 100);
-    r.boolean("accept_self_signed_tls", c.acceptSelfSignedTls);
-    r.integer("connect_timeout_ms", c.connectTimeoutMs, 100, 600000);
-    r.integer("stall_timeout_ms", c.stallTimeoutMs, 100, 600000);
-    r.integer("backoff_initial_ms", c.backoffInitialMs, 10, 600000);
-    r.integer("backoff_max_ms", c.backoffMaxMs, 10, 3600000);
+    if (r.read("confidence", conf, 0, 1))
+        c.detector.confThreshold = float(conf);
+    if (r.read("nms", nms, 0, 1))
+        c.detector.nmsThreshold = float(nms);
+    QStringList classes;
+    if (r.read("classes", classes))
+        for (const QString& name : std::as_const(classes))
+            if (!name.trimmed().isEmpty())
+                c.detector.classFilter << name.trimmed();
+    r.read("jpeg_quality", c.jpegQuality, 1, 100);
+    r.read("accept_self_signed_tls", c.acceptSelfSignedTls);
+    r.read("connect_timeout_ms", c.connectTimeoutMs, 100, 600000);
+    r.read("stall_timeout_ms", c.stallTimeoutMs, 100, 600000);
+    r.read("backoff_initial_ms", c.backoffInitialMs, 10, 600000);
+    r.read("backoff_max_ms", c.backoffMaxMs, 10, 3600000);
     int maxW = -1, maxH = -1;
-    r.integer("max_jpeg_width", maxW, 16, 65500);
-    r.integer("max_jpeg_height", maxH, 16, 65500);
+    r.read("max_jpeg_width", maxW, 16, 65500);
+    r.read("max_jpeg_height", maxH, 16, 65500);
     if (maxW > 0 || maxH > 0)
         c.maxJpegSize = QSize(maxW > 0 ? maxW : c.captureLimits.maxJpegSize.width(),
                               maxH > 0 ? maxH : c.captureLimits.maxJpegSize.height());
-    if (r.error.isEmpty() && c.id.isEmpty())
-        r.fail("id", "missing");
-    if (r.error.isEmpty()) {
-        const QString urlError = validateUrl(c.url);
-        if (!urlError.isEmpty())
-            r.fail("url", urlError);
-    }
-    if (error)
-        *error = r.error;
+    if (!r.has("id"))
+        r.fail("id", QStringLiteral("missing"));
+    else if (idRead && c.id.isEmpty())
+        r.fail("id", QStringLiteral("empty"));
+    if (!r.has("url"))
+        r.fail("url", QStringLiteral("missing"));
+    else if (urlRead && !validateUrl(c.url).isEmpty())
+        r.fail("url", validateUrl(c.url));
     return c;
+}
+
+bool CameraConfig::isUsable() const
+{
+    return !id.isEmpty() && validateUrl(url).isEmpty();
 }
 
 QString CameraConfig::validateUrl(const QUrl& url)
@@ -146,7 +96,9 @@ QString CameraConfig::validateUrl(const QUrl& url)
     if (url.isEmpty())
         return QStringLiteral("the URL is empty");
     if (!url.isValid())
-        return QStringLiteral("the URL is not valid: %1").arg(url.errorString());
+        // Only QUrl's reason: the rest of its message quotes the URL's parts, password included.
+        return QStringLiteral("the URL is not valid: %1")
+            .arg(redactedText(url.errorString().section(QLatin1String("; source was"), 0, 0)));
     const QString scheme = url.scheme().toLower();
     if (scheme != "http" && scheme != "https")
         return QStringLiteral("the URL must start with http:// or https:// (got \"%1\")")

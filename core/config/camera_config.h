@@ -35,8 +35,12 @@ struct CameraConfig {
 
     QString displayName() const { return name.isEmpty() ? id : name; }
     QJsonObject toJson() const;
-    // Unknown keys are ignored; wrong types or values give an error naming the key.
-    static CameraConfig fromJson(const QJsonObject& obj, QString* error = nullptr);
+    // Unknown keys are ignored. A bad value is named in *errors (context + "\"key\": why") and left
+    // at its default; a missing id or a bad URL makes the camera unusable (see isUsable()).
+    static CameraConfig fromJson(const QJsonObject& obj, QStringList* errors = nullptr,
+                                 const QString& context = {});
+    // Has an id and a valid http(s) URL: can be run.
+    bool isUsable() const;
     // Checks the URL: http/https with a host. Returns an empty string when valid, else the reason.
     static QString validateUrl(const QUrl& url);
     bool operator==(const CameraConfig&) const = default;

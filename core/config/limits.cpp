@@ -2,47 +2,9 @@
 
 #include <QJsonArray>
 
+#include "config/json_reader.h"
+
 namespace vigil {
-
-namespace {
-
-void readNumber(const QJsonObject& o, const char* key, double lo, double hi, QStringList* errors,
-                auto&& assign)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
-        return;
-    if (!v.isDouble()) {
-        errors->append(QStringLiteral("limits.%1: expected a number").arg(key));
-        return;
-    }
-    const double d = v.toDouble();
-    if (!(d >= lo && d <= hi)) {
-        errors->append(QStringLiteral("limits.%1: %2 is out of range (%3..%4)").arg(key).arg(d).arg(lo).arg(hi));
-        return;
-    }
-    assign(d);
-}
-
-void readStrings(const QJsonObject& o, const char* key, QStringList* out, QStringList* errors)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
-        return;
-    QStringList list;
-    bool ok = v.isArray();
-    for (const QJsonValue& item : v.toArray()) {
-        ok = ok && item.isString();
-        list << item.toString();
-    }
-    if (!ok) {
-        errors->append(QStringLiteral("limits.%1: expected a list of strings").arg(key));
-        return;
-    }
-    *out = list;
-}
-
-} // namespace
 
 QJsonObject Limits::toJson() const
 {
@@ -64,25 +26,25 @@ QJsonObject Limits::toJson() const
 
 Limits Limits::fromJson(const QJsonObject& o, QStringList* errors)
 {
-    QStringList local;
-    if (!errors)
-        errors = &local;
+    JsonReader r(o, errors, {}, QStringLiteral("limits."));
     Limits l;
     CaptureLimits& c = l.capture;
     ServerLimits& s = l.server;
-    constexpr double kGiB = 1024.0 * 1024 * 1024;
-    readNumber(o, "max_boundary_bytes", 70, 4096, errors, [&](double d) { c.maxBoundaryBytes = int(d); });
-    readNumber(o, "max_part_header_bytes", 256, 1 << 20, errors, [&](double d) { c.maxPartHeaderBytes = int(d); });
-    readNumber(o, "max_part_bytes", 64 * 1024, kGiB, errors, [&](double d) { c.maxPartBytes = qint64(d); });
-    readNumber(o, "read_buffer_bytes", 16 * 1024, kGiB, errors, [&](double d) { c.readBufferBytes = qint64(d); });
-    readNumber(o, "max_jpeg_width", 16, 65500, errors, [&](double d) { c.maxJpegSize.setWidth(int(d)); });
-    readNumber(o, "max_jpeg_height", 16, 65500, errors, [&](double d) { c.maxJpegSize.setHeight(int(d)); });
-    readNumber(o, "max_request_header_bytes", 1024, 1 << 20, errors, [&](double d) { s.maxRequestHeaderBytes = int(d); });
-    readNumber(o, "max_request_body_bytes", 0, kGiB, errors, [&](double d) { s.maxRequestBodyBytes = qint64(d); });
-    readNumber(o, "max_ws_message_bytes", 1024, kGiB, errors, [&](double d) { s.maxWsMessageBytes = qint64(d); });
-    readNumber(o, "max_connections_per_peer", 1, 100000, errors, [&](double d) { s.maxConnectionsPerPeer = int(d); });
-    readStrings(o, "allowed_origins", &s.allowedOrigins, errors);
-    readStrings(o, "allowed_hosts", &s.allowedHosts, errors);
+    constexpr qint64 kGiB = 1024LL * 1024 * 1024;
+    r.read("max_boundary_bytes", c.maxBoundaryBytes, 70, 4096);
+    r.read("max_part_header_bytes", c.maxPartHeaderBytes, 256, 1 << 20);
+    r.read("max_part_bytes", c.maxPartBytes, 64 * 1024, kGiB);
+    r.read("read_buffer_bytes", c.readBufferBytes, 16 * 1024, kGiB);
+    int w = c.maxJpegSize.width(), h = c.maxJpegSize.height();
+    r.read("max_jpeg_width", w, 16, 65500);
+    r.read("max_jpeg_height", h, 16, 65500);
+    c.maxJpegSize = QSize(w, h);
+    r.read("max_request_header_bytes", s.maxRequestHeaderBytes, 1024, 1 << 20);
+    r.read("max_request_body_bytes", s.maxRequestBodyBytes, 0, kGiB);
+    r.read("max_ws_message_bytes", s.maxWsMessageBytes, 1024, kGiB);
+    r.read("max_connections_per_peer", s.maxConnectionsPerPeer, 1, 100000);
+    r.read("allowed_origins", s.allowedOrigins);
+    r.read("allowed_hosts", s.allowedHosts);
     return l;
 }
 

@@ -1,0 +1,4 @@
+# One line per harness: vigil_add_fuzzer(<name> <source.cpp> [ARGS libFuzzer flags...]).
+# Seed inputs go in corpus/<name>/.
+vigil_add_fuzzer(fuzz_settings fuzz_settings.cpp
+                 ARGS -max_len=65536 -dict=${CMAKE_CURRENT_SOURCE_DIR}/fuzz_settings.dict)
