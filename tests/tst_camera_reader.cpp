@@ -2,11 +2,16 @@
 #include <QSignalSpy>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <algorithm>
+#include <functional>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QRegularExpression>
 
+#include "jpeg_test_data.h"
 #include "pipeline/camera.h"
+#include "processing/jpeg_codec.h"
 #include "processing/frame_sink.h"
 #include "demo/esp32_camera_server.h"
 #include "processing/processing_scheduler.h"
@@ -15,6 +20,45 @@
 using namespace vigil;
 
 namespace {
+// A raw HTTP server that answers each request head with `respond(head)` and closes. Records heads.
+class RawHttpServer : public QObject {
+public:
+    explicit RawHttpServer(std::function<QByteArray(const QByteArray& head)> respond) : m_respond(std::move(respond))
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* s = m_server.nextPendingConnection()) {
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::readyRead, this, [this, s] {
+                    QByteArray buffered = s->property("buffered").toByteArray() + s->readAll();
+                    qsizetype end;
+                    while ((end = buffered.indexOf("\r\n\r\n")) >= 0) {
+                        const QByteArray head = buffered.left(end + 4);
+                        buffered.remove(0, end + 4);
+                        heads << head;
+                        s->write(m_respond(head));
+                    }
+                    s->setProperty("buffered", buffered);
+                });
+            }
+        });
+    }
+    bool listen(const QHostAddress& address) { return m_server.listen(address); }
+    quint16 port() const { return m_server.serverPort(); }
+    QList<QByteArray> heads;
+
+private:
+    QTcpServer m_server;
+    std::function<QByteArray(const QByteArray&)> m_respond;
+};
+
+QByteArray basicChallenge(const char* realm)
+{
+    return QByteArray("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"") + realm
+        + "\"\r\nContent-Length: 0\r\n\r\n";
+}
+
+bool hasAuthorization(const QByteArray& head) { return head.toLower().contains("\r\nauthorization:"); }
+
 CameraConfig configFor(const QUrl& url, const QString& id = "cam1")
 {
     CameraConfig c;
@@ -84,12 +128,14 @@ private slots:
         StatsSnapshot s = cam.stats();
         QVERIFY(s.skippedStride >= s.read / 2 - 2);
         QVERIFY(s.droppedThrottle > 0);
-        cam.setOutputSize(QSize(320, 240));
+        LatestFrameSink small(FrameFormat{QSize(320, 240), true, false});  // a consumer's own size
+        cam.addSink(&small);
         cam.setSkipFrames(1);
         cam.setMaxFps(0);
         const quint64 before = cam.stats().processed;
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= before + 30, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(cam.latestFrame()->image.size(), QSize(320, 240), 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(small.peekLatest() ? small.peekLatest()->image.size() : QSize(), QSize(320, 240), 2000);
+        cam.removeSink(&small);
         QCOMPARE(cam.config().skipFrames, 1);
         QCOMPARE(cam.stats().reconnects, 0ull);  // live tuning never reconnects
     }
@@ -222,6 +268,107 @@ private slots:
         cam.start();
         QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 5000);
+    }
+
+    // Camera A (127.0.0.1) wants credentials, then redirects to B (127.0.0.2), which asks for
+    // credentials too: B must never see them, and the reason says why the camera fails.
+    void credentialsNeverLeaveTheirOrigin()
+    {
+        RawHttpServer b([](const QByteArray&) { return basicChallenge("other"); });
+        if (!b.listen(QHostAddress("127.0.0.2")))
+            QSKIP("127.0.0.2 is not available as a second loopback address");
+        const QByteArray location = QStringLiteral("http://127.0.0.2:%1/stream").arg(b.port()).toLatin1();
+        RawHttpServer a([location](const QByteArray& head) -> QByteArray {
+            if (!hasAuthorization(head))
+                return basicChallenge("camera");
+            return "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n";
+        });
+        QVERIFY(a.listen(QHostAddress::LocalHost));
+        CameraConfig c = configFor(QUrl(QStringLiteral("http://127.0.0.1:%1/stream").arg(a.port())));
+        c.user = "admin";
+        c.password = "s3cret";
+        Camera cam(c, m_scheduler);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().reconnects >= 1 && !b.heads.isEmpty(), 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+        const QString reason = cam.stateReason();
+        QVERIFY2(reason.contains("401"), qPrintable(reason));
+        QVERIFY2(reason.contains(QStringLiteral("redirected to http://127.0.0.2:%1; credentials not sent").arg(b.port())),
+                 qPrintable(reason));
+        cam.stop();
+        QVERIFY(std::any_of(a.heads.cbegin(), a.heads.cend(), hasAuthorization));  // A got them
+        for (const QByteArray& head : b.heads)
+            QVERIFY2(!hasAuthorization(head), head.constData());
+    }
+
+    void sameOriginRedirectKeepsCredentials()
+    {
+        Esp32CameraServer::Options o;
+        o.redirectFrom = "/old-path";
+        o.user = "admin";
+        o.password = "s3cret";
+        o.size = QSize(320, 240);
+        Esp32CameraServer server(o);
+        QVERIFY(server.listen());
+        QUrl url = server.url();
+        url.setPath("/old-path");
+        url.setUserName("admin");
+        url.setPassword("s3cret");
+        Camera cam(configFor(url), m_scheduler);
+        cam.start();
+        QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Live, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 5000);
+        QVERIFY2(cam.stateReason().isEmpty(), qPrintable(cam.stateReason()));
+    }
+
+    // An ESP32 switched from QVGA to UXGA keeps streaming: only the limit matters, not a change.
+    void keepsWorkingAcrossResolutionChange()
+    {
+        JpegEncoder enc;
+        auto frame = [&](int w, int h) { return enc.encodeBgr(cv::Mat(h, w, CV_8UC3, cv::Scalar(40, 120, 200))); };
+        Esp32CameraServer server;
+        server.setFrames({frame(320, 240)});
+        QVERIFY(server.listen());
+        Camera cam(configFor(server.url()), m_scheduler);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.latestFrame() && cam.latestFrame()->sourceSize == QSize(320, 240), 5000);
+        server.setFrames({frame(1600, 1200)});
+        QTRY_VERIFY_WITH_TIMEOUT(cam.latestFrame()->sourceSize == QSize(1600, 1200), 5000);
+        const quint64 processed = cam.stats().processed;
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= processed + 5, 5000);
+        QCOMPARE(cam.stats().decodeErrors, 0ull);
+        QCOMPARE(cam.state(), CameraState::Live);
+    }
+
+    // A JPEG whose header claims more than the limit is a decode error with a clear reason, and
+    // never reaches a worker; the limit is per camera.
+    void refusesJpegAboveTheSizeLimit()
+    {
+        JpegEncoder enc;
+        const QByteArray small = enc.encodeBgr(cv::Mat(48, 64, CV_8UC3, cv::Scalar(10, 20, 30)));
+        Esp32CameraServer server;
+        server.setFrames({test::withClaimedSize(small, 18900, 18900)});
+        QVERIFY(server.listen());
+        {
+            Camera cam(configFor(server.url()), m_scheduler);
+            cam.start();
+            QTRY_VERIFY_WITH_TIMEOUT(cam.stats().decodeErrors >= 10, 5000);
+            QVERIFY2(cam.stateReason().contains("JPEG claims 18900x18900, above the 8192x8192 limit"),
+                     qPrintable(cam.stateReason()));
+            QCOMPARE(cam.stats().processed, 0ull);
+        }
+        server.setFrames({enc.encodeBgr(cv::Mat(480, 640, CV_8UC3, cv::Scalar(1, 2, 3)))});
+        CameraConfig c = configFor(server.url());
+        c.maxJpegSize = QSize(320, 240);
+        Camera cam(c, m_scheduler);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().decodeErrors >= 5, 5000);
+        QVERIFY2(cam.stateReason().contains("JPEG claims 640x480, above the 320x240 limit"), qPrintable(cam.stateReason()));
+        // Raised, the same camera streams again (live reconfiguration).
+        c.maxJpegSize = QSize(8192, 8192);
+        cam.setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 5, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stateReason().isEmpty(), 5000);
     }
 
     void streamsOverHttps()

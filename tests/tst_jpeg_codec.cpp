@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "processing/jpeg_codec.h"
+#include "jpeg_test_data.h"
 #include "test_util.h"
 
 using namespace vigil;
@@ -51,6 +52,8 @@ private slots:
     void decodeProducesScaledSize_data();
     void decodeProducesScaledSize();
     void readSize();
+    void refusesSizeAboveLimitFromHeader();
+    void perCallLimit();
     void scaledDecodeMatchesResize();
     void decodeReusesBuffer();
     void decodeIntoRoi();
@@ -140,6 +143,51 @@ void TestJpegCodec::readSize()
 static double psnr(const cv::Mat& a, const cv::Mat& b)
 {
     return cv::PSNR(a, b);
+}
+
+void TestJpegCodec::refusesSizeAboveLimitFromHeader()
+{
+    JpegEncoder enc;
+    const QByteArray small = enc.encodeBgr(syntheticImage(64, 48));
+    const QByteArray huge = test::withClaimedSize(small, 18900, 18900);
+    QVERIFY(!huge.isEmpty());
+    JpegDecoder dec;
+    QSize size;
+    QString err;
+    QVERIFY(!dec.readSize(huge, &size, &err));
+    QCOMPARE(size, QSize(18900, 18900));  // what the header claims, for the caller's reason
+    QCOMPARE(err, QStringLiteral("JPEG claims 18900x18900, above the 8192x8192 limit"));
+    // decode refuses before allocating: the output stays empty.
+    cv::Mat out;
+    err.clear();
+    QVERIFY(!dec.decodeBgr(huge, out, {}, &err));
+    QVERIFY(out.empty());
+    QVERIFY2(err.contains("18900x18900"), qPrintable(err));
+    // One dimension over is enough.
+    QVERIFY(!dec.readSize(test::withClaimedSize(small, 100, 8193), &size));
+    // The decoder is still usable afterwards, and 8192x8192 itself passes the header check.
+    QVERIFY(dec.readSize(test::withClaimedSize(small, 8192, 8192), &size));
+    QVERIFY(dec.decodeBgr(small, out));
+    QCOMPARE(out.cols, 64);
+}
+
+void TestJpegCodec::perCallLimit()
+{
+    JpegEncoder enc;
+    const QByteArray jpeg = enc.encodeBgr(syntheticImage(640, 480));
+    JpegDecoder dec;
+    QSize size;
+    QString err;
+    QVERIFY(!dec.readSize(jpeg, &size, &err, QSize(320, 240)));
+    QCOMPARE(err, QStringLiteral("JPEG claims 640x480, above the 320x240 limit"));
+    cv::Mat out;
+    QVERIFY(!dec.decodeBgr(jpeg, out, {}, &err, QSize(640, 479)));
+    QVERIFY(out.empty());
+    QVERIFY(dec.decodeBgr(jpeg, out, {}, &err, QSize(640, 480)));
+    QCOMPARE(out.rows, 480);
+    // A camera may allow more than the default.
+    QVERIFY(dec.readSize(test::withClaimedSize(jpeg, 10000, 9000), &size, nullptr, QSize(12000, 12000)));
+    QCOMPARE(size, QSize(10000, 9000));
 }
 
 void TestJpegCodec::scaledDecodeMatchesResize()

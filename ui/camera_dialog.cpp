@@ -17,7 +17,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "connection_tester.h"
+#include "capture/connection_test.h"
 #include "detection/detector.h"
 #include "detection/model_manifest.h"
 
@@ -28,7 +28,7 @@ constexpr int kThumbW = 240, kThumbH = 180;
 }
 
 CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* parent)
-    : QDialog(parent), m_base(config), m_tester(new ConnectionTester(this))
+    : QDialog(parent), m_base(config), m_tester(new ConnectionTest(this))
 {
     setObjectName(QStringLiteral("cameraDialog"));
     setWindowTitle(editing ? tr("Edit camera") : tr("Add camera"));
@@ -150,7 +150,7 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     connect(m_detection, &QCheckBox::toggled, this, &CameraDialog::updateDetectionFields);
     connect(m_model, &QLineEdit::textChanged, this, &CameraDialog::updateDetectionFields);
     connect(m_test, &QPushButton::clicked, this, &CameraDialog::testConnection);
-    connect(m_tester, &ConnectionTester::finished, this, [this](bool ok, const QImage& image, const QString& message) {
+    connect(m_tester, &ConnectionTest::finished, this, [this](bool ok, const QImage& image, const QString& message) {
         m_test->setEnabled(true);
         m_test->setText(tr("Test connection"));
         if (ok) {

@@ -15,7 +15,7 @@ class QSpinBox;
 
 namespace vigil {
 
-class ConnectionTester;
+class ConnectionTest;
 
 class CameraDialog : public QDialog {
     Q_OBJECT
@@ -58,7 +58,7 @@ private:
     QLabel* m_thumbnail;
     QLabel* m_testResult;
     QDialogButtonBox* m_buttons;
-    ConnectionTester* m_tester;
+    ConnectionTest* m_tester;
 };
 
 } // namespace vigil

@@ -5,18 +5,22 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSslError>
+#include <limits>
 
-#include "stats/camera_stats.h"
 #include "capture/frame_gate.h"
+#include "capture/network_error.h"
 #include "common/log.h"
+#include "common/redact.h"
+#include "stats/camera_stats.h"
 
 namespace vigil {
 
 namespace {
 constexpr int kStallCheckMs = 250;
 constexpr qint64 kReadChunk = 64 * 1024;
+constexpr int kMaxRedirects = 5;
 
-// ESP32-CAM sends "X-Timestamp: <seconds>.<microseconds>".
+// ESP32-CAM sends "X-Timestamp: <seconds>.<microseconds>". Anything out of range is no timestamp.
 qint64 parseTimestampUs(const QByteArray& value)
 {
     if (value.isEmpty())
@@ -24,23 +28,24 @@ qint64 parseTimestampUs(const QByteArray& value)
     const int dot = value.indexOf('.');
     bool ok = false;
     const qint64 sec = value.left(dot < 0 ? value.size() : dot).trimmed().toLongLong(&ok);
-    if (!ok)
+    constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1000000 - 1;
+    if (!ok || sec < 0 || sec > kMaxSeconds)
         return -1;
     qint64 us = 0;
     if (dot >= 0) {
         QByteArray frac = value.mid(dot + 1).trimmed().left(6);
         frac = frac.leftJustified(6, '0');
         us = frac.toLongLong(&ok);
-        if (!ok)
+        if (!ok || us < 0)
             return -1;
     }
     return sec * 1000000 + us;
 }
 
-QString hostPort(const QUrl& url)
+bool isDowngrade(const QUrl& from, const QUrl& to)
 {
-    const int port = url.port(url.scheme() == "https" ? 443 : 80);
-    return QStringLiteral("%1:%2").arg(url.host()).arg(port);
+    return from.scheme().compare("https", Qt::CaseInsensitive) == 0
+        && to.scheme().compare("https", Qt::CaseInsensitive) != 0;
 }
 } // namespace
 
@@ -67,41 +72,11 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
     m_retryTimer.setSingleShot(true);
     m_stallTimer.setInterval(kStallCheckMs);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        fail(CameraState::Error, QStringLiteral("no answer from %1 within %2 s")
-                                     .arg(hostPort(m_config.url))
-                                     .arg(m_config.connectTimeoutMs / 1000.0));
+        fail(CameraState::Error, noAnswerReason(m_config.url, m_config.connectTimeoutMs));
     });
     connect(&m_stallTimer, &QTimer::timeout, this, &CameraReader::onStallCheck);
     connect(&m_retryTimer, &QTimer::timeout, this, &CameraReader::connectNow);
-
-    m_parser.setPartCallback([this](MjpegPart&& part) {
-        const qint64 now = nowNs();
-        m_stats->onRead(part.body.size(), now);
-        ++m_seq;
-        if (m_state != CameraState::Live) {
-            m_wasLive = true;
-            m_attempt = 0;
-            setState(CameraState::Live, {});
-        }
-        if (!m_gate->nextIsCandidate()) {
-            m_stats->onSkippedStride();
-            return;
-        }
-        EncodedFrame frame;
-        frame.jpeg = std::move(part.body);
-        frame.seq = m_seq;
-        frame.receivedNs = now;
-        frame.headers = std::move(part.headers);
-        frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
-        // Workers behind: the waiting frame is swapped for this newer one. That is no new output,
-        // so it does not spend the fps budget (spending it would delay this camera's next turn).
-        if (m_output.refresh && m_output.refresh(frame))
-            return;
-        if (m_gate->admit(now))
-            m_output.offer(std::move(frame));
-        else
-            m_stats->onDroppedThrottle();
-    });
+    m_parser.setPartCallback([this](MjpegPart&& part) { onPart(std::move(part)); });
 }
 
 CameraReader::~CameraReader() { dropReply(); }
@@ -110,6 +85,60 @@ int CameraReader::backoffMs(int attempt, int initialMs, int maxMs)
 {
     const qint64 d = qint64(initialMs) << std::min(attempt, 20);
     return int(std::min<qint64>(d, maxMs));
+}
+
+QSize CameraReader::maxJpegSizeFor(const CameraConfig& config)
+{
+    return config.maxJpegSize.isValid() ? config.maxJpegSize : config.captureLimits.maxJpegSize;
+}
+
+void CameraReader::onPart(MjpegPart&& part)
+{
+    const qint64 now = nowNs();
+    m_stats->onRead(part.body.size(), now);
+    m_lastPart.restart();
+    ++m_seq;
+    if (m_state != CameraState::Live) {
+        m_wasLive = true;
+        m_attempt = 0;
+        setState(CameraState::Live, m_redirectNote);
+    }
+    if (!m_gate->nextIsCandidate()) {
+        m_stats->onSkippedStride();
+        return;
+    }
+    // The header costs microseconds to read; a frame whose header claims a huge picture is
+    // refused here, before any worker would allocate for it.
+    QString error;
+    if (!m_jpeg.readSize(part.body, nullptr, &error, maxJpegSizeFor(m_config))) {
+        m_stats->onDecodeError();
+        const QString reason = QStringLiteral("frames refused: %1").arg(error);
+        if (!m_rejecting || reason != m_reason) {
+            qCInfo(lcReader).noquote() << QStringLiteral("[%1] %2").arg(m_config.id, reason);
+            emit frameRejected(reason);
+        }
+        m_rejecting = true;
+        setState(CameraState::Live, reason);
+        return;
+    }
+    if (m_rejecting) {
+        m_rejecting = false;
+        setState(CameraState::Live, m_redirectNote);
+    }
+    EncodedFrame frame;
+    frame.jpeg = std::move(part.body);
+    frame.seq = m_seq;
+    frame.receivedNs = now;
+    frame.headers = std::move(part.headers);
+    frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
+    // Workers behind: the waiting frame is swapped for this newer one. That is no new output,
+    // so it does not spend the fps budget (spending it would delay this camera's next turn).
+    if (m_output.refresh && m_output.refresh(frame))
+        return;
+    if (m_gate->admit(now))
+        m_output.offer(std::move(frame));
+    else
+        m_stats->onDroppedThrottle();
 }
 
 void CameraReader::start()
@@ -142,6 +171,48 @@ void CameraReader::reconfigure(const CameraConfig& config)
     connectNow();
 }
 
+bool CameraReader::credentialsConfigured() const
+{
+    return !m_config.user.isEmpty() || !m_config.url.userName().isEmpty();
+}
+
+void CameraReader::onAuthenticationRequired(QNetworkReply* reply, QAuthenticator* auth)
+{
+    if (reply != m_reply)
+        return;
+    // Only the camera's own origin ever sees its credentials; elsewhere the challenge goes
+    // unanswered and the request ends as a 401.
+    if (!sameOrigin(m_currentUrl, m_config.url))
+        return;
+    const QString user = m_config.user.isEmpty() ? m_config.url.userName() : m_config.user;
+    const QString pass = m_config.user.isEmpty() ? m_config.url.password() : m_config.password;
+    // Offer the credentials once per URL; a second request means they were refused.
+    if (user.isEmpty() || m_authTried)
+        return;
+    m_authTried = true;
+    auth->setUser(user);
+    auth->setPassword(pass);
+}
+
+void CameraReader::onRedirected(const QUrl& target)
+{
+    QNetworkReply* reply = m_reply;
+    if (!reply || m_failed)
+        return;
+    const QUrl to = m_currentUrl.resolved(target);
+    if (isDowngrade(m_currentUrl, to)) {
+        fail(CameraState::Error, QStringLiteral("refused a redirect from HTTPS to plain HTTP (%1)").arg(originOf(to)));
+        return;
+    }
+    if (!sameOrigin(to, m_config.url) && credentialsConfigured()) {
+        m_redirectNote = crossOriginRedirectReason(to);
+        qCInfo(lcReader).noquote() << QStringLiteral("[%1] %2").arg(m_config.id, m_redirectNote);
+    }
+    m_currentUrl = to;
+    m_authTried = false;
+    emit reply->redirectAllowed();
+}
+
 void CameraReader::connectNow()
 {
     if (!m_running)
@@ -149,45 +220,44 @@ void CameraReader::connectNow()
     if (!m_nam) {
         // Created here so it lives in the reader's thread.
         m_nam = new QNetworkAccessManager(this);
-        connect(m_nam, &QNetworkAccessManager::authenticationRequired, this,
-                [this](QNetworkReply*, QAuthenticator* auth) {
-                    QString user = m_config.user.isEmpty() ? m_config.url.userName() : m_config.user;
-                    QString pass = m_config.user.isEmpty() ? m_config.url.password() : m_config.password;
-                    // Offer the credentials once; a second request means they were refused.
-                    if (user.isEmpty() || m_authTried)
-                        return;
-                    m_authTried = true;
-                    auth->setUser(user);
-                    auth->setPassword(pass);
-                });
+        connect(m_nam, &QNetworkAccessManager::authenticationRequired, this, &CameraReader::onAuthenticationRequired);
     }
     dropReply();
     const QString urlError = CameraConfig::validateUrl(m_config.url);
     if (!urlError.isEmpty()) {
         m_failed = true;
-        setState(CameraState::Error, urlError);
+        setState(CameraState::Error, redactedText(urlError));
+        emit attemptFailed(redactedText(urlError));
         return;  // retrying cannot fix the URL
     }
     if (m_wasLive || m_attempt > 0)
         m_stats->onReconnect();
     m_failed = false;
     m_authTried = false;
+    m_rejecting = false;
+    m_redirectNote.clear();
     m_tlsProblem.clear();
     m_parser.reset();
-    setState(CameraState::Connecting, QStringLiteral("connecting to %1").arg(hostPort(m_config.url)));
+    m_parser.setMaxPartSize(m_config.captureLimits.maxPartBytes);
+    setState(CameraState::Connecting, QStringLiteral("connecting to %1").arg(hostPortOf(m_config.url)));
 
     QUrl url = m_config.url;
-    url.setUserInfo({});  // credentials go through the authenticator, not the request line
+    url.setUserInfo({});  // credentials go through the authenticator, to this origin only
+    m_currentUrl = url;
     QNetworkRequest request(url);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::NoLessSafeRedirectPolicy);
+    // Each redirect is checked (origin, no downgrade) in onRedirected before it is followed.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::UserVerifiedRedirectPolicy);
+    request.setMaximumRedirectsAllowed(kMaxRedirects);
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Vigil/" VIGIL_VERSION));
     m_reply = m_nam->get(request);
+    // Qt stops reading the socket while this much is unread: the kernel pushes back on the camera.
+    m_reply->setReadBufferSize(m_config.captureLimits.readBufferBytes);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &CameraReader::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &CameraReader::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &CameraReader::onFinished);
+    connect(m_reply, &QNetworkReply::redirected, this, &CameraReader::onRedirected);
     connect(m_reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError>& errors) {
         if (m_config.acceptSelfSignedTls) {
             m_reply->ignoreSslErrors(errors);
@@ -200,6 +270,7 @@ void CameraReader::connectNow()
     });
     m_connectTimer.start(m_config.connectTimeoutMs);
     m_lastBytes.start();
+    m_lastPart.start();
     m_stallTimer.start();
 }
 
@@ -213,26 +284,20 @@ void CameraReader::onMetaData()
         return;  // a redirect being followed
     m_connectTimer.stop();
     m_lastBytes.restart();
+    m_lastPart.restart();
     if (status != 200 && status != 0) {
         const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        QString reason = QStringLiteral("HTTP %1 %2").arg(status).arg(phrase).trimmed();
-        if (status == 401)
-            reason += QStringLiteral(": the camera needs a user name and password (or they were refused)");
-        else if (status == 404)
-            reason += QStringLiteral(": no stream at %1").arg(m_config.url.path().isEmpty() ? "/" : m_config.url.path());
-        fail(CameraState::Error, reason);
+        fail(CameraState::Error, httpStatusReason(m_currentUrl, status, phrase));
         return;
     }
     const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    const QByteArray lower = type.toLower();
-    if (lower.startsWith("multipart/")) {
+    if (!isMjpegContentType(type)) {
+        fail(CameraState::Error, notMjpegReason(type));
+    } else if (type.trimmed().toLower().startsWith("multipart/")) {
         if (!m_parser.setContentType(type))
             qCInfo(lcReader) << m_config.id << "multipart without a boundary: splitting on JPEG markers";
-    } else if (lower.isEmpty() || lower.startsWith("image/jpeg") || lower.startsWith("application/octet-stream")) {
-        m_parser.setBareJpegMode();
     } else {
-        fail(CameraState::Error,
-             QStringLiteral("not an MJPEG stream (Content-Type: %1)").arg(QString::fromLatin1(type)));
+        m_parser.setBareJpegMode();
     }
 }
 
@@ -243,8 +308,9 @@ void CameraReader::onReadyRead()
         return;
     m_lastBytes.restart();
     if (m_state == CameraState::Stalled)
-        setState(CameraState::Live, {});
-    // Drain everything available now: the reader never lets bytes wait.
+        setState(CameraState::Live, m_redirectNote);
+    // Drain what is available now in bounded chunks: at most the read buffer's worth, since
+    // Qt adds more only from the event loop.
     char buf[kReadChunk];
     for (;;) {
         const qint64 n = reply->read(buf, kReadChunk);
@@ -265,11 +331,9 @@ void CameraReader::onFinished()
     if (m_failed)
         return;
     onReadyRead();  // whatever arrived with the end of the stream
-    QString reason;
-    if (reply->error() == QNetworkReply::NoError)
-        reason = QStringLiteral("the camera ended the stream");
-    else
-        reason = describeError(reply);
+    if (m_failed || reply != m_reply)
+        return;
+    const QString reason = networkErrorReason(m_currentUrl, NetworkFailure::fromReply(reply, m_tlsProblem));
     fail(m_state == CameraState::Live ? CameraState::Reconnecting : CameraState::Error, reason);
 }
 
@@ -277,51 +341,33 @@ void CameraReader::onStallCheck()
 {
     if (!m_reply || m_failed || m_connectTimer.isActive())
         return;
-    if (m_lastBytes.elapsed() >= m_config.stallTimeoutMs)
-        fail(CameraState::Stalled,
-             QStringLiteral("no data for %1 s").arg(m_config.stallTimeoutMs / 1000.0));
-}
-
-QString CameraReader::describeError(QNetworkReply* reply) const
-{
-    const QString where = hostPort(m_config.url);
-    switch (reply->error()) {
-    case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("host not found: DNS lookup for \"%1\" failed").arg(m_config.url.host());
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("connection refused by %1 (is the camera on and the port right?)").arg(where);
-    case QNetworkReply::RemoteHostClosedError:
-        return QStringLiteral("%1 closed the connection").arg(where);
-    case QNetworkReply::TimeoutError:
-        return QStringLiteral("%1 timed out").arg(where);
-    case QNetworkReply::SslHandshakeFailedError:
-        if (!m_tlsProblem.isEmpty())
-            return QStringLiteral("the TLS certificate of %1 is not trusted (%2); if the camera uses its own "
-                                  "certificate, allow self-signed certificates for it")
-                .arg(where, m_tlsProblem);
-        return QStringLiteral("TLS handshake with %1 failed: %2").arg(where, reply->errorString());
-    case QNetworkReply::AuthenticationRequiredError:
-        return QStringLiteral("HTTP 401: the camera needs a user name and password (or they were refused)");
-    case QNetworkReply::TooManyRedirectsError:
-    case QNetworkReply::InsecureRedirectError:
-        return QStringLiteral("redirect problem: %1").arg(reply->errorString());
-    default:
-        break;
+    if (m_lastBytes.elapsed() >= m_config.stallTimeoutMs) {
+        fail(CameraState::Stalled, QStringLiteral("no data for %1 s").arg(m_config.stallTimeoutMs / 1000.0));
+        return;
     }
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 400)
-        return QStringLiteral("HTTP %1 %2")
-            .arg(status)
-            .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
-    return reply->errorString();
+    // Bytes trickle in but no frame completes (a broken or hostile camera, one byte at a time).
+    const int frameTimeout = frameTimeoutMs(m_config);
+    if (m_lastPart.elapsed() >= frameTimeout)
+        fail(CameraState::Stalled, QStringLiteral("data arrives but no complete frame for %1 s").arg(frameTimeout / 1000.0));
 }
 
-void CameraReader::fail(CameraState state, const QString& reason)
+QString CameraReader::withRedirectNote(const QString& reason) const
+{
+    if (m_redirectNote.isEmpty() || reason.contains(m_redirectNote))
+        return reason;
+    return QStringLiteral("%1 (%2)").arg(reason, m_redirectNote);
+}
+
+void CameraReader::fail(CameraState state, const QString& rawReason)
 {
     m_failed = true;
     dropReply();
     if (!m_running)
         return;
+    const QString reason = redactedText(withRedirectNote(rawReason));
+    emit attemptFailed(reason);
+    if (!m_running)
+        return;  // a listener stopped the reader
     const int base = backoffMs(m_attempt++, m_config.backoffInitialMs, m_config.backoffMaxMs);
     // +-20% jitter so many cameras behind one failed switch don't reconnect in lockstep.
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
@@ -352,11 +398,12 @@ void CameraReader::dropReply()
 
 void CameraReader::setState(CameraState state, const QString& reason)
 {
-    if (state == m_state && reason == m_reason)
+    const QString shown = redactedText(reason);
+    if (state == m_state && shown == m_reason)
         return;
     m_state = state;
-    m_reason = reason;
-    emit stateChanged(state, reason);
+    m_reason = shown;
+    emit stateChanged(state, shown);
 }
 
 } // namespace vigil

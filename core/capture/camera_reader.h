@@ -1,7 +1,10 @@
 #pragma once
 // Reads one camera's MJPEG stream over HTTP(S) with QNetworkAccessManager, in the camera's own
 // thread. Never waits on anything downstream: complete parts go through the gate and are handed
-// on (still compressed) by a callback that must not block.
+// on (still compressed) by a callback that must not block. Bounded by the camera's CaptureLimits:
+// the socket read buffer (the kernel pushes back on a camera that sends faster than we parse),
+// the parser's limits, and the JPEG size checked from the header of every candidate frame.
+// Credentials go only to the origin (scheme, host, port) of the camera URL.
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -12,7 +15,9 @@
 #include "config/camera_config.h"
 #include "common/frame.h"
 #include "capture/mjpeg_parser.h"
+#include "processing/jpeg_codec.h"
 
+class QAuthenticator;
 class QNetworkAccessManager;
 class QNetworkReply;
 
@@ -40,6 +45,10 @@ public:
 
     // Back-off before attempt n (0-based) without jitter: initial * 2^n, capped.
     static int backoffMs(int attempt, int initialMs, int maxMs);
+    // The JPEG size limit of a camera: its own maxJpegSize, else its capture limits'.
+    static QSize maxJpegSizeFor(const CameraConfig& config);
+    // Connected but no complete frame for this long (bytes may trickle in): stalled.
+    static int frameTimeoutMs(const CameraConfig& config) { return 2 * config.stallTimeoutMs; }
 
 public slots:
     void start();
@@ -47,19 +56,28 @@ public slots:
     void reconfigure(const vigil::CameraConfig& config);  // reconnects with the new settings
 
 signals:
+    // Reasons are redacted (no credentials or secret query values).
     void stateChanged(vigil::CameraState state, const QString& reason);
+    // A connection attempt failed (before the retry is scheduled); `reason` has no retry note.
+    void attemptFailed(const QString& reason);
+    // A frame was refused before processing (e.g. its JPEG header claims more than the limit).
+    void frameRejected(const QString& reason);
 
 private:
     void connectNow();
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    void onRedirected(const QUrl& target);
+    void onAuthenticationRequired(QNetworkReply* reply, QAuthenticator* auth);
+    void onPart(MjpegPart&& part);
+    bool credentialsConfigured() const;
     void onStallCheck();
     void fail(CameraState state, const QString& reason);
     void scheduleReconnect();
     void setState(CameraState state, const QString& reason);
     void dropReply();
-    QString describeError(QNetworkReply* reply) const;
+    QString withRedirectNote(const QString& reason) const;
 
     CameraConfig m_config;
     FrameGate* m_gate;
@@ -72,13 +90,18 @@ private:
     QTimer m_stallTimer;
     QTimer m_retryTimer;
     QElapsedTimer m_lastBytes;
+    QElapsedTimer m_lastPart;    // since the last complete part (or the connection attempt)
+    JpegDecoder m_jpeg;          // header checks only
     CameraState m_state = CameraState::Idle;
     QString m_reason;
     int m_attempt = 0;
     bool m_running = false;
     bool m_wasLive = false;
     bool m_failed = false;       // current reply already reported a failure
-    bool m_authTried = false;
+    bool m_authTried = false;    // credentials offered to the current URL already
+    QUrl m_currentUrl;           // where the current request is, after redirects
+    QString m_redirectNote;      // "redirected to <origin>; credentials not sent"
+    bool m_rejecting = false;    // the last candidate frame was refused (reason shown)
     QString m_tlsProblem;        // certificate errors of the current connection
     quint64 m_seq = 0;
     std::mt19937 m_rng{std::random_device{}()};

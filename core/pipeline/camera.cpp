@@ -116,7 +116,8 @@ void Camera::setConfig(const CameraConfig& config)
                            old.connectTimeoutMs != config.connectTimeoutMs ||
                            old.stallTimeoutMs != config.stallTimeoutMs ||
                            old.backoffInitialMs != config.backoffInitialMs ||
-                           old.backoffMaxMs != config.backoffMaxMs;
+                           old.backoffMaxMs != config.backoffMaxMs ||
+                           old.maxJpegSize != config.maxJpegSize || old.captureLimits != config.captureLimits;
     if (reconnect)
         QMetaObject::invokeMethod(m_reader, [r = m_reader, config] { r->reconfigure(config); },
                                   Qt::QueuedConnection);
@@ -176,6 +177,7 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     o.detector = config.detector;
     o.outputSize = config.outputSize;
     o.jpegQuality = config.jpegQuality;
+    o.maxJpegSize = config.maxJpegSize.isValid() ? config.maxJpegSize : config.captureLimits.maxJpegSize;
     QString status;
     if (config.detectionEnabled) {
         o.detector.modelPath = resolveModelPath(config.detector.modelPath);

@@ -86,7 +86,7 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
 {
     ProcessResult r;
     QSize source;
-    if (!ctx.decoder.readSize(in.jpeg, &source, &r.error))
+    if (!ctx.decoder.readSize(in.jpeg, &source, &r.error, options.maxJpegSize))
         return r;
 
     Detector* detector = nullptr;
@@ -116,7 +116,7 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
     QImage decoded(decodedSize, QImage::Format_BGR888);
     cv::Mat bgr(decodedSize.height(), decodedSize.width(), CV_8UC3, decoded.bits(),
                 size_t(decoded.bytesPerLine()));
-    if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error))
+    if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error, options.maxJpegSize))
         return r;
     const double decodeMs = timer.nsecsElapsed() / 1e6;
 

@@ -17,6 +17,7 @@ struct ProcessingOptions {
     QSize outputSize;              // invalid: source size
     int jpegQuality = 80;
     bool alwaysEncode = false;     // encode even when nothing was drawn (else reuse source bytes)
+    QSize maxJpegSize = JpegDecoder::kDefaultMaxSize;  // larger frames are decode errors, never allocated
 };
 
 // Per-worker state: codecs and one detector per model (nets are not thread-safe).

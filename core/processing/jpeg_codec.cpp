@@ -62,7 +62,7 @@ JpegDecoder::~JpegDecoder()
         tjDestroy(m_handle);
 }
 
-bool JpegDecoder::readSize(const QByteArray& jpeg, QSize* size, QString* error)
+bool JpegDecoder::readSize(const QByteArray& jpeg, QSize* size, QString* error, QSize maxSize)
 {
     if (!m_handle) {
         setError(error, QStringLiteral("TurboJPEG decompressor unavailable"));
@@ -86,6 +86,11 @@ bool JpegDecoder::readSize(const QByteArray& jpeg, QSize* size, QString* error)
     }
     if (size)
         *size = QSize(w, h);
+    if (w > maxSize.width() || h > maxSize.height()) {
+        setError(error, QStringLiteral("JPEG claims %1x%2, above the %3x%4 limit")
+                            .arg(w).arg(h).arg(maxSize.width()).arg(maxSize.height()));
+        return false;
+    }
     return true;
 }
 
@@ -112,10 +117,10 @@ QSize JpegDecoder::scaledSizeFor(QSize source, QSize needed)
     return best;
 }
 
-bool JpegDecoder::decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error)
+bool JpegDecoder::decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error, QSize maxSize)
 {
     QSize source;
-    if (!readSize(jpeg, &source, error))
+    if (!readSize(jpeg, &source, error, maxSize))
         return false;
     const QSize scaled = scaledSizeFor(source, needed);
     if (qint64(scaled.width()) * scaled.height() * 3 > kMaxOutputBytes) {

@@ -14,16 +14,24 @@ public:
     JpegDecoder(const JpegDecoder&) = delete;
     JpegDecoder& operator=(const JpegDecoder&) = delete;
 
-    // Reads the header only. False for data that is not a JPEG.
-    bool readSize(const QByteArray& jpeg, QSize* size, QString* error = nullptr);
+    // Larger than this in either dimension is refused unless a caller passes its own limit
+    // (CaptureLimits::maxJpegSize; the same default).
+    static constexpr QSize kDefaultMaxSize{8192, 8192};
+
+    // Reads the header only (no allocation that depends on the image size). False for data that
+    // is not a JPEG, and for a JPEG whose header claims more than `maxSize` in either dimension
+    // (*size is still set then, *error says "JPEG claims WxH, above the MxN limit").
+    bool readSize(const QByteArray& jpeg, QSize* size, QString* error = nullptr, QSize maxSize = kDefaultMaxSize);
 
     // Picks the smallest libjpeg-turbo scaling factor (1/8 .. 1) whose output still covers `needed`
     // in both dimensions (an invalid/empty `needed` means full size). Returns the scaled size.
     static QSize scaledSizeFor(QSize source, QSize needed);
 
     // Decodes to 8-bit BGR (CV_8UC3), DCT-scaled so the result covers `needed` (see above).
-    // Corrupt or truncated data returns false with a reason; `out` is then unspecified.
-    bool decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed = {}, QString* error = nullptr);
+    // Corrupt or truncated data returns false with a reason; `out` is then unspecified. The header
+    // is checked against `maxSize` (see readSize) before anything is allocated.
+    bool decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed = {}, QString* error = nullptr,
+                   QSize maxSize = kDefaultMaxSize);
 
 private:
     void* m_handle = nullptr;
