@@ -2,20 +2,23 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
-#include <memory>
-#include <optional>
 #include <utility>
+
+#include "capture/jpeg_scan.h"
+#include "capture/multipart_boundary.h"
+#include "capture/stream_search.h"
 
 namespace vigil {
 
 namespace {
 
-constexpr qsizetype kMaxHeaderBlock = 16 * 1024;   // larger header blocks are treated as garbage
-constexpr qsizetype kMaxDelimiterPadding = 128;    // transport padding allowed after a delimiter
-constexpr qsizetype kLookaheadChunk = 2048;        // input appended per round to a look-ahead buffer
-constexpr qsizetype kMinJpegChunk = 16 * 1024;     // bare JPEG: first slice portion appended per frame
-constexpr qsizetype kMaxJpegChunk = 1024 * 1024;
+constexpr qsizetype kMaxDelimiterPadding = 128; // the delimiter line's LF comes within this many bytes
+constexpr int kMaxHeaders = 64;                 // further header lines count but are not kept
+constexpr qsizetype kMinBodyReserve = 64 * 1024;
+// A JPEG cut short inside a header segment hides the next one's SOI in what its length skipped
+// (at most 64 KiB): that much is walked again, and each byte at most twice.
+constexpr qsizetype kMaxRewalk = 128 * 1024;
+const QByteArray kSoi("\xFF\xD8\xFF", 3);       // SOI and the FF of the marker after it
 
 // Bytes that may legitimately sit between parts (line ends, padding, extra dashes of "----foo").
 bool isBenign(char c)
@@ -37,143 +40,163 @@ QByteArray trimmedBytes(const char* b, const char* e)
     return QByteArray(b, e - b);
 }
 
-// Raw boundary parameter value (unquoted, dashes kept); empty when absent.
-QByteArray rawBoundaryParam(const QByteArray& ct)
+QString sizeText(qint64 bytes)
 {
-    static const QByteArray key("boundary");
-    qsizetype from = 0;
-    const QByteArray lower = ct.toLower(); // parameter names are case-insensitive
-    while ((from = lower.indexOf(key, from)) >= 0) {
-        const qsizetype nameStart = from;
-        from += key.size();
-        // must be a whole parameter name: preceded by start, ';' or whitespace
-        if (nameStart > 0) {
-            const char p = lower[nameStart - 1];
-            if (p != ';' && !isSpace(p))
-                continue;
-        }
-        qsizetype i = from;
-        while (i < ct.size() && (ct[i] == ' ' || ct[i] == '\t'))
-            ++i;
-        if (i >= ct.size() || ct[i] != '=')
-            continue;
-        ++i;
-        while (i < ct.size() && (ct[i] == ' ' || ct[i] == '\t'))
-            ++i;
-        QByteArray value;
-        if (i < ct.size() && ct[i] == '"') {
-            for (++i; i < ct.size() && ct[i] != '"'; ++i) {
-                if (ct[i] == '\\' && i + 1 < ct.size())
-                    ++i;
-                value += ct[i];
-            }
-        } else {
-            const qsizetype start = i;
-            while (i < ct.size() && ct[i] != ';' && !isSpace(ct[i]))
-                ++i;
-            value = ct.mid(start, i - start);
-            // tolerate a stray single quote pair
-            if (value.size() >= 2 && value.startsWith('\'') && value.endsWith('\''))
-                value = value.mid(1, value.size() - 2);
-        }
-        if (!value.isEmpty())
-            return value;
-    }
-    return {};
+    constexpr qint64 kKiB = 1024, kMiB = 1024 * 1024;
+    if (bytes >= kMiB)
+        return QStringLiteral("%1 MiB").arg(QString::number(double(bytes) / kMiB, 'g', bytes % kMiB ? 4 : 10));
+    if (bytes >= kKiB)
+        return QStringLiteral("%1 KiB").arg(QString::number(double(bytes) / kKiB, 'g', bytes % kKiB ? 4 : 10));
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+// A header value shown in a reason: short and printable, whatever the camera sent.
+QString shownValue(const QByteArray& v)
+{
+    QString s;
+    for (qsizetype i = 0; i < v.size() && i < 24; ++i)
+        s += (v[i] >= 0x20 && v[i] < 0x7F) ? QChar(v[i]) : QChar('?');
+    return v.size() > 24 ? s + QStringLiteral("...") : s;
 }
 
 } // namespace
 
+quint64 MjpegParserStats::violations(MjpegViolation kind) const
+{
+    switch (kind) {
+    case MjpegViolation::BoundaryTooLong: return boundaryTooLong;
+    case MjpegViolation::HeadersTooLarge: return headersTooLarge;
+    case MjpegViolation::BadContentLength: return badContentLength;
+    case MjpegViolation::PartTooLarge: return oversizeParts;
+    case MjpegViolation::NoPartFound: return noPartFound;
+    }
+    return 0;
+}
+
 struct MjpegParser::Impl {
     enum class State {
-        SeekDelimiter, // looking for "--boundary" (look-ahead)
-        Headers,       // part headers up to the empty line (look-ahead)
-        Body,          // Content-Length body: copy exactly m_remaining bytes
-        SkipBody,      // oversize Content-Length body: discard m_remaining bytes
-        ScanBody,      // no Content-Length: body ends at the next delimiter
-        SeekSoi,       // bare JPEG: looking for FF D8 FF (look-ahead)
+        SeekDelimiter, // looking for "--boundary"
+        DelimiterLine, // after it: "--" (close), padding, LF
+        Headers,       // part headers up to the empty line
+        Body,          // Content-Length body: copy exactly `remaining` bytes
+        ScanBody,      // no Content-Length (or too large): body ends at the next delimiter
+        SeekSoi,       // bare JPEG: looking for FF D8 FF
         JpegBody,      // bare JPEG: walking markers / entropy data to EOI
+        Refused,       // cannot be parsed within the limits: discard everything
     };
-    struct Step {
-        qsizetype consumed = 0;
-        bool needMore = false; // cannot progress without more input
-    };
-    enum : qsizetype { kNeedMore = -1, kCorrupt = -2 };
 
     // settings
-    QByteArray boundary;   // normalised
-    QByteArray delimiter;  // "--" + boundary
+    QByteArray boundary;       // normalised
+    QByteArray delimiter;      // "--" + boundary
     bool dashPrefixed = false; // declared boundary carried a leading "--" (wire may send "----foo")
-    std::optional<std::boyer_moore_horspool_searcher<const char*>> searcher;
-    qsizetype maxPartSize = kDefaultMaxPartSize;
+    bool refused = false;
+    CaptureLimits limits;
     PartCallback callback;
     MjpegParserStats stats;
+    std::optional<MjpegProblem> problem;
 
-    // state
+    // input handed to feed(), not yet used; `owned` holds it only when feed() came before draining
+    const char* in = nullptr;
+    qsizetype inLen = 0;
+    qsizetype inPos = 0;
+    QByteArray owned;
+    qint64 inputUsed = 0;      // stream offset of in[inPos]
+    QByteArray replay;         // bytes to walk again before the input (bare JPEG recovery)
+    qsizetype replayPos = 0;
+    qint64 replayStart = 0;    // stream offset of replay[0]
+    QByteArray rewalk;         // set by a step: becomes `replay`
+    qint64 pos = 0;            // stream offset of the bytes the current step sees
+    qint64 rewalkFrontier = 0; // bytes before this offset were walked twice already
+    std::optional<MjpegPart> ready;
+
+    // parse state
     State state = State::SeekSoi;
-    quint64 generation = 0;   // bumped by reset()/mode changes, so feed() notices callback re-entry
-    bool inGarbage = false;   // skipping junk: skipped bytes count as garbage
-    QByteArray buf;           // small look-ahead buffer (bytes not yet consumed)
+    StreamSearch search;       // the delimiter, or SOI in bare mode
+    bool inGarbage = false;    // skipping junk: skipped bytes count as garbage
+    quint64 junkSincePart = 0;
+    bool junkReported = false;
     QByteArray body;
+    bool dropping = false;     // the current part is too large: find its end, keep nothing
+    qint64 remaining = 0;      // Body
     PartHeaders headers;
-    qsizetype headerBytes = 0;
-    qint64 remaining = 0;     // Body/SkipBody
-    qsizetype filled = 0;     // Body
-    bool dropping = false;    // ScanBody/JpegBody: part exceeded maxPartSize, discard it
-    qsizetype jpegPos = 0;    // JpegBody: walk position in body
-    bool jpegEntropy = false; // JpegBody: inside entropy-coded data
-    qsizetype jpegChunk = kMinJpegChunk; // JpegBody: bytes to take from the next slice
+    qsizetype headerBytes = 0; // complete header lines of this part
+    QByteArray line;           // the header line being read
+    bool lineChecked = false;  // `line` was compared with the delimiter
+    qsizetype delimiterLineBytes = 0;
+    int closeDashes = 0;       // DelimiterLine: "--" right after the delimiter (close delimiter)
+    JpegScan jpeg;
 
     bool bare() const { return delimiter.isEmpty(); }
-    bool lookahead() const
+
+    void dropInput()
     {
-        return state == State::SeekDelimiter || state == State::Headers || state == State::SeekSoi;
+        in = nullptr;
+        inLen = inPos = 0;
+        owned = QByteArray();
+    }
+
+    void push(const char* data, qsizetype n)
+    {
+        if (inPos < inLen) {
+            QByteArray rest(in + inPos, inLen - inPos);
+            rest.append(data, n);
+            owned = std::move(rest);
+            in = owned.constData();
+            inLen = owned.size();
+        } else {
+            owned = QByteArray();
+            in = data;
+            inLen = n;
+        }
+        inPos = 0;
     }
 
     void clearState()
     {
-        ++generation;
-        state = bare() ? State::SeekSoi : State::SeekDelimiter;
+        state = refused ? State::Refused : bare() ? State::SeekSoi : State::SeekDelimiter;
+        search.reset();
+        replay = QByteArray();
+        replayPos = 0;
+        rewalk = QByteArray();
+        inputUsed = 0;
+        rewalkFrontier = 0;
         inGarbage = false;
-        buf.clear();
-        body.clear();
+        junkSincePart = 0;
+        junkReported = false;
+        body = QByteArray();
+        dropping = false;
+        remaining = 0;
         headers.clear();
         headerBytes = 0;
-        remaining = 0;
-        filled = 0;
-        dropping = false;
-        jpegPos = 0;
-        jpegEntropy = false;
+        line = QByteArray();
+        lineChecked = false;
+        ready.reset();
+        dropInput();
     }
 
-    void setBoundary(QByteArray b)
+    void setBoundary(const QByteArray& declared)
     {
-        b = b.trimmed();
-        if (b.size() >= 2 && b.startsWith('"') && b.endsWith('"'))
-            b = b.mid(1, b.size() - 2);
-        dashPrefixed = b.startsWith("--") && b.size() > 2;
-        if (dashPrefixed)
-            b = b.mid(2);
-        searcher.reset();
-        boundary = b;
-        delimiter = b.isEmpty() ? QByteArray() : QByteArray("--") + b;
-        if (!delimiter.isEmpty())
-            searcher.emplace(delimiter.constData(), delimiter.constData() + delimiter.size());
+        const MultipartBoundary b = normaliseBoundary(declared);
+        boundary = b.name;
+        dashPrefixed = b.dashPrefixed;
+        delimiter = boundary.isEmpty() ? QByteArray() : QByteArray("--") + boundary;
+        refused = boundary.size() > limits.maxBoundaryBytes;
+        search.setPattern(bare() || refused ? kSoi : delimiter);
         clearState();
+        if (refused) {
+            ++stats.boundaryTooLong;
+            raise(MjpegViolation::BoundaryTooLong,
+                  QStringLiteral("not an MJPEG stream: its multipart boundary is %1 bytes long, more than %2 "
+                                 "(limits.max_boundary_bytes)")
+                      .arg(boundary.size())
+                      .arg(limits.maxBoundaryBytes),
+                  true);
+        }
     }
 
-    // Bytes skipped while looking for a delimiter/SOI. Line ends and padding are not garbage.
-    void skip(const char* d, qsizetype k)
+    void raise(MjpegViolation kind, const QString& reason, bool reconnect = false)
     {
-        if (k <= 0)
-            return;
-        if (!inGarbage) {
-            if (std::all_of(d, d + k, isBenign))
-                return;
-            inGarbage = true;
-            ++stats.resyncs;
-        }
-        stats.garbageBytes += quint64(k);
+        problem = MjpegProblem{kind, reason, reconnect};
     }
 
     void markResync()
@@ -184,223 +207,321 @@ struct MjpegParser::Impl {
         }
     }
 
-    // Must be the last thing a step does: the callback may re-enter (reset()).
+    void addGarbage(qint64 k)
+    {
+        if (k <= 0)
+            return;
+        stats.garbageBytes += quint64(k);
+        junkSincePart += quint64(k);
+        if (!junkReported && junkSincePart > quint64(limits.maxPartBytes)) {
+            junkReported = true;
+            ++stats.noPartFound;
+            raise(MjpegViolation::NoPartFound, QStringLiteral("not an MJPEG stream: no part found in %1 of data")
+                                                   .arg(sizeText(limits.maxPartBytes)));
+        }
+    }
+
+    // Bytes passed over while searching. Line ends and padding are not garbage, unless junk came
+    // before them.
+    void skipped(const char* p, qsizetype k)
+    {
+        if (k <= 0)
+            return;
+        if (!inGarbage) {
+            const char* bad = std::find_if_not(p, p + k, isBenign);
+            if (bad == p + k)
+                return;
+            markResync();
+            k = p + k - bad;
+        }
+        addGarbage(k);
+    }
+
+    // The search consumed d[0..used): the bytes that left its window (a prefix of the pattern,
+    // then d) were passed over.
+    void searched(qsizetype windowBefore, const char* d, qsizetype used)
+    {
+        const qsizetype left = windowBefore + used - search.matched();
+        const qsizetype fromWindow = std::min(left, windowBefore);
+        skipped(search.pattern().constData(), fromWindow);
+        skipped(d, left - fromWindow);
+    }
+
+    void appendBody(const char* d, qsizetype k)
+    {
+        const qsizetype need = body.size() + k;
+        if (need > body.capacity()) {
+            // grow by doubling, but never past what the limit lets a part hold
+            const qsizetype ceiling = qsizetype(limits.maxPartBytes) + search.size();
+            const qsizetype grown = std::min(std::max(body.capacity() * 2, kMinBodyReserve), ceiling);
+            body.reserve(std::max(need, grown));
+        }
+        body.append(d, k);
+    }
+
+    void partTooLarge(qint64 declared)
+    {
+        ++stats.oversizeParts;
+        dropping = true;
+        body = QByteArray();
+        const QString limit = sizeText(limits.maxPartBytes);
+        raise(MjpegViolation::PartTooLarge,
+              declared >= 0 ? QStringLiteral("a part of %1 exceeds the %2 limit (limits.max_part_bytes)")
+                                  .arg(sizeText(declared), limit)
+                            : QStringLiteral("a part exceeds the %1 limit (limits.max_part_bytes)").arg(limit));
+    }
+
     void emitPart()
     {
         ++stats.parts;
-        MjpegPart part{std::exchange(body, QByteArray()), std::exchange(headers, PartHeaders())};
-        if (callback)
-            callback(std::move(part));
+        junkSincePart = 0;
+        junkReported = false;
+        ready.emplace(MjpegPart{std::exchange(body, QByteArray()), std::exchange(headers, PartHeaders())});
     }
 
-    void feed(const char* p, qsizetype n);
-    Step step(const char* d, qsizetype n);
-    Step stepSeekDelimiter(const char* d, qsizetype n);
-    Step stepHeaders(const char* d, qsizetype n);
-    Step stepBody(const char* d, qsizetype n);
-    Step stepScanBody(const char* d, qsizetype n);
-    Step stepSeekSoi(const char* d, qsizetype n);
-    Step stepJpegBody(const char* d, qsizetype n);
+    bool next(MjpegPart* part)
+    {
+        while (!ready) {
+            const bool fromReplay = replayPos < replay.size();
+            if (fromReplay) {
+                pos = replayStart + replayPos;
+                replayPos += step(replay.constData() + replayPos, replay.size() - replayPos);
+            } else if (inPos < inLen) {
+                pos = inputUsed;
+                const qsizetype used = step(in + inPos, inLen - inPos);
+                inPos += used;
+                inputUsed += used;
+            } else {
+                dropInput();
+                return false;
+            }
+            if (!rewalk.isEmpty()) {
+                if (fromReplay)
+                    rewalk.append(replay.constData() + replayPos, replay.size() - replayPos);
+                replayStart = (fromReplay ? replayStart + replay.size() : inputUsed) - rewalk.size();
+                replay = std::exchange(rewalk, QByteArray());
+                replayPos = 0;
+            } else if (fromReplay && replayPos >= replay.size()) {
+                replay = QByteArray();
+                replayPos = 0;
+            }
+        }
+        *part = std::move(*ready);
+        ready.reset();
+        return true;
+    }
+
+    // Uses some of d[0..n) (n > 0) and returns how much; each call uses at least one byte,
+    // completes a part or changes state.
+    qsizetype step(const char* d, qsizetype n)
+    {
+        switch (state) {
+        case State::SeekDelimiter: return stepSeek(d, n);
+        case State::DelimiterLine: return stepDelimiterLine(d, n);
+        case State::Headers: return stepHeaders(d, n);
+        case State::Body: return stepBody(d, n);
+        case State::ScanBody: return stepScanBody(d, n);
+        case State::SeekSoi: return stepSeek(d, n);
+        case State::JpegBody: return stepJpegBody(d, n);
+        case State::Refused: return n;
+        }
+        return n;
+    }
+
+    qsizetype stepSeek(const char* d, qsizetype n);
+    qsizetype stepDelimiterLine(const char* d, qsizetype n);
+    qsizetype stepHeaders(const char* d, qsizetype n);
+    void onHeaderLine();
     void beginBody();
-    qsizetype walkJpeg();
+    qsizetype stepBody(const char* d, qsizetype n);
+    qsizetype stepScanBody(const char* d, qsizetype n);
+    qsizetype stepJpegBody(const char* d, qsizetype n);
+
+    void enterDelimiterLine()
+    {
+        state = State::DelimiterLine;
+        delimiterLineBytes = 0;
+        closeDashes = 0;
+    }
 };
 
-// Look-ahead states need contiguous bytes: unconsumed input is kept in `buf` (bounded by each
-// state's look-ahead limit) and topped up with small chunks of the next slice; whatever of the
-// chunk is not consumed is handed back to the slice, so bulk data is never copied through `buf`.
-// Body states work straight on the caller's slice.
-void MjpegParser::Impl::feed(const char* p, qsizetype n)
+qsizetype MjpegParser::Impl::stepSeek(const char* d, qsizetype n)
 {
-    const quint64 gen = generation;
-    for (;;) {
-        if (!buf.isEmpty()) {
-            if (!lookahead()) {
-                // a body state with buffered bytes: run them through first, in order
-                const QByteArray pending = std::exchange(buf, QByteArray());
-                feed(pending.constData(), pending.size());
-                if (gen != generation)
-                    return;
-                continue;
-            }
-            const qsizetype old = buf.size();
-            const qsizetype add = std::min(n, kLookaheadChunk);
-            buf.append(p, add);
-            p += add;
-            n -= add;
-            const Step r = step(buf.constData(), buf.size());
-            if (gen != generation)
-                return;
-            if (r.consumed >= old) {
-                const qsizetype back = buf.size() - r.consumed; // part of the chunk, still in the slice
-                p -= back;
-                n += back;
-                buf.clear();
-            } else {
-                buf.remove(0, r.consumed);
-            }
-            if (n == 0 && (buf.isEmpty() || r.needMore))
-                return;
-            continue;
-        }
-        if (n == 0)
-            return;
-        const Step r = step(p, n);
-        if (gen != generation)
-            return;
-        p += r.consumed;
-        n -= r.consumed;
-        if (r.needMore) {
-            if (n > 0)
-                buf.append(p, n);
-            return;
-        }
+    const qsizetype windowBefore = search.matched();
+    const qsizetype hit = search.scan(d, n);
+    const qsizetype used = hit < 0 ? n : hit;
+    searched(windowBefore, d, used);
+    if (hit < 0)
+        return n;
+    if (state == State::SeekDelimiter) {
+        enterDelimiterLine();
+        return used;
     }
-}
-
-MjpegParser::Impl::Step MjpegParser::Impl::step(const char* d, qsizetype n)
-{
-    switch (state) {
-    case State::SeekDelimiter: return stepSeekDelimiter(d, n);
-    case State::Headers: return stepHeaders(d, n);
-    case State::Body: return stepBody(d, n);
-    case State::SkipBody: {
-        const qsizetype take = qsizetype(std::min<qint64>(n, remaining));
-        remaining -= take;
-        if (remaining == 0) {
-            state = State::SeekDelimiter;
-            return {take, false};
-        }
-        return {take, true};
-    }
-    case State::ScanBody: return stepScanBody(d, n);
-    case State::SeekSoi: return stepSeekSoi(d, n);
-    case State::JpegBody: return stepJpegBody(d, n);
-    }
-    return {n, true};
-}
-
-MjpegParser::Impl::Step MjpegParser::Impl::stepSeekDelimiter(const char* d, qsizetype n)
-{
-    const qsizetype dl = delimiter.size();
-    const char* end = d + n;
-    const char* hit = std::search(d, end, *searcher);
-    if (hit == end) {
-        // keep a possible delimiter prefix at the end
-        const qsizetype keep = std::min(n, dl - 1);
-        skip(d, n - keep);
-        return {n - keep, true};
-    }
-    const qsizetype pos = hit - d;
-    // rest of the delimiter line: "--" (close delimiter) or transport padding, then LF
-    const char* line = hit + dl;
-    const qsizetype avail = end - line;
-    const char* nl = static_cast<const char*>(
-        std::memchr(line, '\n', size_t(std::min(avail, kMaxDelimiterPadding))));
-    if (!nl) {
-        skip(d, pos);
-        if (avail < kMaxDelimiterPadding)
-            return {pos, true};
-        skip(hit, 1); // not a delimiter line
-        return {pos + 1, false};
-    }
-    const char* lineEnd = nl;
-    if (lineEnd > line && lineEnd[-1] == '\r')
-        --lineEnd;
-    if (lineEnd - line >= 2 && line[0] == '-' && line[1] == '-') {
-        // close delimiter: some servers keep streaming after it, so keep seeking
-        skip(d, pos);
-        return {nl + 1 - d, false};
-    }
-    if (!std::all_of(line, lineEnd, isSpace)) {
-        // e.g. "--boundaryXYZ": a longer token that merely starts like ours
-        skip(d, pos + 1);
-        return {pos + 1, false};
-    }
-    skip(d, pos);
+    // bare JPEG: SOI found, its bytes start the part
     inGarbage = false;
-    state = State::Headers;
-    headers.clear();
-    headerBytes = 0;
-    return {nl + 1 - d, false};
+    search.reset();
+    state = State::JpegBody;
+    dropping = false;
+    body = QByteArray();
+    appendBody(kSoi.constData(), kSoi.size());
+    jpeg.startAtMarker();
+    return used;
 }
 
-MjpegParser::Impl::Step MjpegParser::Impl::stepHeaders(const char* d, qsizetype n)
+// Byte by byte, at most kMaxDelimiterPadding bytes per delimiter. The search keeps running over
+// these bytes, so when the line turns out not to be a delimiter's, nothing is looked at again.
+qsizetype MjpegParser::Impl::stepDelimiterLine(const char* d, qsizetype n)
+{
+    enum class Verdict { More, Open, Close, Reject };
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = d[i];
+        const bool again = search.push(c); // a newer delimiter ends here
+        ++delimiterLineBytes;
+        Verdict v = Verdict::More;
+        if (c == '\n')
+            v = closeDashes == 2 ? Verdict::Close : closeDashes == 1 ? Verdict::Reject : Verdict::Open;
+        else if (closeDashes == 2)
+            ; // "--boundary--" and anything up to LF: close delimiter
+        else if (delimiterLineBytes == 1 && c == '-')
+            closeDashes = 1;
+        else if (closeDashes == 1)
+            v = c == '-' ? (closeDashes = 2, Verdict::More) : Verdict::Reject;
+        else if (c != ' ' && c != '\t' && c != '\r')
+            v = Verdict::Reject; // e.g. "--boundaryXYZ": a longer token that merely starts like ours
+        if (v == Verdict::More && delimiterLineBytes >= kMaxDelimiterPadding)
+            v = Verdict::Reject;
+
+        if (v == Verdict::Open) {
+            inGarbage = false;
+            state = State::Headers;
+            headers.clear();
+            headerBytes = 0;
+            line.resize(0);
+            lineChecked = false;
+            return i + 1;
+        }
+        if (v == Verdict::Close) {
+            // some servers keep streaming after a close delimiter: keep seeking
+            state = State::SeekDelimiter;
+            return i + 1;
+        }
+        if (v == Verdict::Reject || again) {
+            // junk, but for the bytes that may still begin the next delimiter
+            markResync();
+            addGarbage(search.size() + delimiterLineBytes - search.matched());
+            if (again)
+                enterDelimiterLine();
+            else
+                state = State::SeekDelimiter;
+            return i + 1;
+        }
+    }
+    return n;
+}
+
+qsizetype MjpegParser::Impl::stepHeaders(const char* d, qsizetype n)
 {
     const qsizetype dl = delimiter.size();
-    qsizetype pos = 0;
-    for (;;) {
-        const qsizetype limit = kMaxHeaderBlock - headerBytes;
-        const char* b = d + pos;
-        const char* nl = static_cast<const char*>(std::memchr(b, '\n', size_t(std::min(n - pos, limit))));
-        if (!nl) {
-            if (n - pos < limit)
-                return {pos, true};
-            // header block too large: junk; look for the next delimiter from here
-            markResync();
-            stats.garbageBytes += quint64(headerBytes);
-            headers.clear();
-            state = State::SeekDelimiter;
-            return {pos, false};
-        }
-        const char* e = nl;
-        if (e > b && e[-1] == '\r')
-            --e;
-        if (e == b) { // empty line: end of headers
-            pos = nl + 1 - d;
-            beginBody();
-            return {pos, false};
-        }
-        if (e - b >= dl && std::memcmp(b, delimiter.constData(), size_t(dl)) == 0) {
+    const qsizetype room = std::max<qsizetype>(limits.maxPartHeaderBytes - headerBytes - line.size(), 0);
+    const qsizetype look = std::min(n, room);
+    const char* nl = look > 0 ? static_cast<const char*>(std::memchr(d, '\n', size_t(look))) : nullptr;
+    const qsizetype take = nl ? nl + 1 - d : look;
+    const qsizetype before = line.size();
+    line.append(d, take);
+    if (!lineChecked && line.size() >= dl) {
+        lineChecked = true;
+        if (std::memcmp(line.constData(), delimiter.constData(), size_t(dl)) == 0) {
             // a delimiter where a header was expected: the part was cut short; restart from it
             markResync();
-            stats.garbageBytes += quint64(headerBytes);
+            addGarbage(headerBytes);
             headers.clear();
-            state = State::SeekDelimiter;
-            return {pos, false};
+            line.resize(0);
+            search.setMatched(dl);
+            enterDelimiterLine();
+            return dl - before;
         }
-        headerBytes += nl + 1 - b;
-        pos = nl + 1 - d;
-        if ((*b == ' ' || *b == '\t') && !headers.isEmpty()) {
-            // obsolete line folding: continuation of the previous value
-            headers.last().second += ' ' + trimmedBytes(b, e);
-            continue;
-        }
-        const char* colon = static_cast<const char*>(std::memchr(b, ':', size_t(e - b)));
-        if (!colon)
-            continue; // not a header; ignore
-        headers.append({trimmedBytes(b, colon), trimmedBytes(colon + 1, e)});
     }
+    if (!nl) {
+        if (n < room)
+            return n;
+        ++stats.headersTooLarge;
+        raise(MjpegViolation::HeadersTooLarge,
+              QStringLiteral("not an MJPEG stream: part headers exceed %1 (limits.max_part_header_bytes)")
+                  .arg(sizeText(limits.maxPartHeaderBytes)));
+        markResync();
+        addGarbage(headerBytes + line.size());
+        headers.clear();
+        line = QByteArray();
+        search.reset();
+        state = State::SeekDelimiter;
+        return take;
+    }
+    headerBytes += line.size();
+    onHeaderLine();
+    line.resize(0);
+    lineChecked = false;
+    return take;
+}
+
+void MjpegParser::Impl::onHeaderLine()
+{
+    const char* b = line.constData();
+    const char* e = b + line.size() - 1; // the LF
+    if (e > b && e[-1] == '\r')
+        --e;
+    if (e == b) { // empty line: end of headers
+        beginBody();
+        return;
+    }
+    if (*b == ' ' || *b == '\t') {
+        // obsolete line folding: continuation of the previous value
+        if (!headers.isEmpty() && headers.size() < kMaxHeaders)
+            headers.last().second += ' ' + trimmedBytes(b, e);
+        return;
+    }
+    const char* colon = static_cast<const char*>(std::memchr(b, ':', size_t(e - b)));
+    if (!colon || headers.size() >= kMaxHeaders)
+        return; // not a header, or one too many; ignore
+    headers.append({trimmedBytes(b, colon), trimmedBytes(colon + 1, e)});
 }
 
 void MjpegParser::Impl::beginBody()
 {
     qint64 length = -1;
+    const QByteArray* bad = nullptr;
     for (const auto& h : std::as_const(headers)) {
-        if (h.first.compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = false;
-            const qint64 v = h.second.toLongLong(&ok);
-            if (ok && v >= 0) {
-                length = v;
-                break;
-            }
+        if (h.first.compare("content-length", Qt::CaseInsensitive) != 0)
+            continue;
+        bool ok = false;
+        const qint64 v = h.second.toLongLong(&ok); // false on overflow
+        if (ok && v >= 0) {
+            length = v;
+            break;
         }
+        bad = &h.second;
     }
+    line = QByteArray();
+    search.reset();
     dropping = false;
+    body = QByteArray();
+    if (length < 0 && bad) {
+        // not a size: the part ends at the next delimiter instead
+        ++stats.badContentLength;
+        raise(MjpegViolation::BadContentLength,
+              QStringLiteral("bad part header: Content-Length \"%1\" is not a size").arg(shownValue(*bad)));
+    }
     if (length < 0) {
-        body.clear();
         state = State::ScanBody;
         return;
     }
-    if (length > maxPartSize) {
-        // skip without buffering
-        ++stats.oversizeParts;
+    if (length > limits.maxPartBytes) {
+        // skipped up to the next delimiter, not by its length: a lying length cannot blind the parser
+        partTooLarge(length);
         headers.clear();
-        remaining = length;
-        state = State::SkipBody;
+        state = State::ScanBody;
         return;
     }
     body = QByteArray(qsizetype(length), Qt::Uninitialized);
-    filled = 0;
     remaining = length;
     state = State::Body;
     if (length == 0) {
@@ -409,260 +530,128 @@ void MjpegParser::Impl::beginBody()
     }
 }
 
-MjpegParser::Impl::Step MjpegParser::Impl::stepBody(const char* d, qsizetype n)
+qsizetype MjpegParser::Impl::stepBody(const char* d, qsizetype n)
 {
     const qsizetype take = qsizetype(std::min<qint64>(n, remaining));
-    std::memcpy(body.data() + filled, d, size_t(take));
-    filled += take;
+    std::memcpy(body.data() + (body.size() - remaining), d, size_t(take));
     remaining -= take;
-    if (remaining > 0)
-        return {take, true};
-    state = State::SeekDelimiter;
-    emitPart();
-    return {take, false};
+    if (remaining == 0) {
+        state = State::SeekDelimiter;
+        search.reset();
+        emitPart();
+    }
+    return take;
 }
 
-MjpegParser::Impl::Step MjpegParser::Impl::stepScanBody(const char* d, qsizetype n)
+qsizetype MjpegParser::Impl::stepScanBody(const char* d, qsizetype n)
 {
-    const qsizetype dl = delimiter.size();
-    // Everything in `body` but its last dl-1 bytes has been searched already. A delimiter may
-    // start in that tail and end in this slice: check the seam first.
-    qsizetype hitPos = -1; // offset in d; negative = starts -hitPos bytes before d
-    bool found = false;
-    const qsizetype tail = std::min(body.size(), dl - 1);
-    if (tail > 0) {
-        QByteArray seam = body.right(tail);
-        seam.append(d, std::min(n, dl - 1));
-        const char* s = std::search(seam.constBegin(), seam.constEnd(), *searcher);
-        if (s != seam.constEnd() && s - seam.constBegin() < tail) {
-            hitPos = (s - seam.constBegin()) - tail;
-            found = true;
-        }
-    }
-    if (!found) {
-        const char* s = std::search(d, d + n, *searcher);
-        if (s != d + n) {
-            hitPos = s - d;
-            found = true;
-        }
-    }
-    const qsizetype take = found ? std::max<qsizetype>(hitPos, 0) : n;
-    // Size = bytes before the delimiter. Without a hit yet, the last dl-1 bytes may still turn out
-    // to be the start of one, so they don't count (the result must not depend on slicing).
-    const qsizetype sizeSoFar = found ? body.size() + hitPos : body.size() + n - (dl - 1);
-    if (!dropping && sizeSoFar > maxPartSize) {
-        dropping = true;
-        ++stats.oversizeParts;
-    }
-    if (dropping) {
-        // keep only what the seam check needs
-        if (take >= dl - 1) {
-            body = QByteArray(d + take - (dl - 1), dl - 1);
-        } else {
-            body = body.right(std::min(body.size(), dl - 1 - take));
-            body.append(d, take);
-        }
-    } else {
-        body.append(d, take);
-    }
-    if (!found)
-        return {n, true};
-    if (hitPos < 0) {
-        // the delimiter began in the buffered tail: hand those bytes back to the look-ahead
-        buf = body.right(-hitPos);
-        body.chop(-hitPos);
-    }
-    state = State::SeekDelimiter;
-    if (dropping) {
-        dropping = false;
-        body.clear();
-        headers.clear();
-        return {take, false};
-    }
-    if (dashPrefixed && body.endsWith("--"))
-        body.chop(2); // "----foo" on the wire for a declared "--foo"
-    if (body.endsWith('\n'))
-        body.chop(1);
-    if (body.endsWith('\r'))
-        body.chop(1);
-    emitPart();
-    return {take, false};
-}
-
-MjpegParser::Impl::Step MjpegParser::Impl::stepSeekSoi(const char* d, qsizetype n)
-{
-    const uchar* u = reinterpret_cast<const uchar*>(d);
-    qsizetype i = 0;
-    while (i < n) {
-        const void* ff = std::memchr(u + i, 0xFF, size_t(n - i));
-        if (!ff)
-            break;
-        i = static_cast<const uchar*>(ff) - u;
-        if (i + 2 >= n) {
-            skip(d, i);
-            return {i, true}; // maybe a split SOI
-        }
-        if (u[i + 1] == 0xD8 && u[i + 2] == 0xFF) {
-            skip(d, i);
-            inGarbage = false;
-            state = State::JpegBody;
-            body.clear();
-            dropping = false;
-            jpegPos = 2;
-            jpegEntropy = false;
-            jpegChunk = kMinJpegChunk;
-            return {i, false};
-        }
-        ++i;
-    }
-    skip(d, n);
-    return {n, true};
-}
-
-MjpegParser::Impl::Step MjpegParser::Impl::stepJpegBody(const char* d, qsizetype n)
-{
-    // The end is only known after walking, so bytes are appended first and the excess handed
-    // back. Growing chunks keep that wasted copy below the frame's own size even for big slices,
-    // and keep a huge slice from being buffered whole.
-    const qsizetype limit = std::min(n, jpegChunk);
-    jpegChunk = std::min(jpegChunk * 2, kMaxJpegChunk);
-    const qsizetype old = body.size();
-    body.append(d, limit);
-    const qsizetype end = walkJpeg();
-    if (end >= 0) {
-        const qsizetype excess = body.size() - end; // bytes after EOI: not ours, give them back
-        state = State::SeekSoi;
-        if (!dropping && end > maxPartSize)
-            ++stats.oversizeParts;
-        else if (!dropping) {
-            body.truncate(end);
-            emitPart();
-            return {limit - excess, false};
-        }
-        dropping = false;
-        body.clear();
-        return {limit - excess, false};
-    }
-    if (end == kCorrupt) {
-        // Not a JPEG after all (or a truncated one followed by the next): resume the SOI search
-        // one byte after this SOI.
-        markResync();
-        state = State::SeekSoi;
-        if (dropping) {
-            // the part's start is gone already; resume at the offending marker (often the SOI of
-            // the next frame after a truncated one)
-            dropping = false;
-            buf = body.mid(jpegPos);
-            body.clear();
-            return {limit, false};
-        }
-        ++stats.garbageBytes;
-        qsizetype consumed = 0; // d itself is fed again after buf
-        if (old >= 1)
-            buf = body.mid(1, old - 1);
+    const qsizetype dl = search.size();
+    const qsizetype hit = search.scan(d, n);
+    const qsizetype take = hit < 0 ? n : hit;
+    if (!dropping) {
+        // bytes that may still turn out to start the delimiter are not counted (slicing-independent)
+        const qsizetype window = hit < 0 ? search.matched() : dl;
+        if (qint64(body.size()) + take - window > limits.maxPartBytes)
+            partTooLarge(-1);
         else
-            consumed = 1;
-        body.clear();
-        return {consumed, false};
+            appendBody(d, take);
     }
-    if (!dropping && body.size() > maxPartSize) {
-        dropping = true;
-        ++stats.oversizeParts;
-    }
+    if (hit < 0)
+        return n;
+    // the part ends at any delimiter; its line is checked next
     if (dropping) {
-        // keep walking to find the end, but only hold the unparsed tail
-        const qsizetype drop = std::min(jpegPos, body.size());
-        body.remove(0, drop);
-        jpegPos -= drop;
+        dropping = false;
+        headers.clear();
+    } else {
+        body.chop(dl);
+        if (dashPrefixed && body.endsWith("--"))
+            body.chop(2); // "----foo" on the wire for a declared "--foo"
+        if (body.endsWith('\n'))
+            body.chop(1);
+        if (body.endsWith('\r'))
+            body.chop(1);
+        emitPart();
     }
-    return {limit, limit == n};
+    enterDelimiterLine();
+    return take;
 }
 
-// Walks `body` from jpegPos: marker segments by their lengths, entropy-coded data up to a marker.
-// Returns the offset just past EOI, kNeedMore, or kCorrupt (jpegPos then points at the bad byte).
-qsizetype MjpegParser::Impl::walkJpeg()
+qsizetype MjpegParser::Impl::stepJpegBody(const char* d, qsizetype n)
 {
-    const uchar* b = reinterpret_cast<const uchar*>(body.constData());
-    const qsizetype size = body.size();
-    qsizetype pos = jpegPos;
-    for (;;) {
-        if (jpegEntropy) {
-            for (;;) {
-                if (pos >= size) {
-                    jpegPos = pos;
-                    return kNeedMore;
-                }
-                const void* ff = std::memchr(b + pos, 0xFF, size_t(size - pos));
-                if (!ff) {
-                    jpegPos = size;
-                    return kNeedMore;
-                }
-                pos = static_cast<const uchar*>(ff) - b;
-                if (pos + 1 >= size) {
-                    jpegPos = pos;
-                    return kNeedMore;
-                }
-                const uchar m = b[pos + 1];
-                if (m == 0x00 || (m >= 0xD0 && m <= 0xD7)) { // stuffing, RSTn
-                    pos += 2;
-                    continue;
-                }
-                if (m == 0xFF) { // fill byte
-                    ++pos;
-                    continue;
-                }
-                if (m == 0xD9)
-                    return pos + 2;
-                jpegEntropy = false; // another segment (progressive: DHT, SOS, ...)
-                break;
-            }
-        }
-        if (pos + 2 > size) {
-            jpegPos = pos;
-            return kNeedMore;
-        }
-        if (b[pos] != 0xFF) {
-            jpegPos = pos;
-            return kCorrupt;
-        }
-        const uchar m = b[pos + 1];
-        if (m == 0xFF) {
-            ++pos;
-            continue;
-        }
-        if (m == 0xD9)
-            return pos + 2;
-        if (m == 0xD8 || m == 0x00) {
-            jpegPos = pos;
-            return kCorrupt;
-        }
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { // standalone markers
-            pos += 2;
-            continue;
-        }
-        if (pos + 4 > size) {
-            jpegPos = pos;
-            return kNeedMore;
-        }
-        const qsizetype len = (qsizetype(b[pos + 2]) << 8) | b[pos + 3];
-        if (len < 2) {
-            jpegPos = pos;
-            return kCorrupt;
-        }
-        pos += 2 + len; // may lie beyond the data received so far
-        if (m == 0xDA)
-            jpegEntropy = true;
+    qsizetype used = 0;
+    const JpegScan::Result r = jpeg.scan(reinterpret_cast<const uchar*>(d), n, &used);
+    if (!dropping) {
+        if (qint64(body.size()) + used > limits.maxPartBytes)
+            partTooLarge(-1);
+        else
+            appendBody(d, used);
     }
+    if (r == JpegScan::Result::NeedMore)
+        return n;
+    state = State::SeekSoi;
+    search.reset();
+    if (r == JpegScan::Result::End) {
+        if (dropping)
+            dropping = false;
+        else
+            emitPart();
+        return used;
+    }
+    // Not a JPEG after all (or a truncated one followed by the next): search for SOI from the
+    // offending byte; an FF before it may begin that SOI.
+    const bool afterFF = jpeg.corruptAfterFF();
+    if (afterFF)
+        search.setMatched(1);
+    if (dropping) {
+        dropping = false; // counted as too large already
+        body = QByteArray();
+        return used;
+    }
+    markResync();
+    const qint64 end = pos + used; // stream offset of the offending byte
+    const qint64 from = std::max<qint64>(1, rewalkFrontier - (end - body.size()));
+    const qsizetype soi = from < body.size() ? body.indexOf(kSoi, from) : -1;
+    if (soi > 0 && body.size() - soi <= kMaxRewalk) {
+        // the next JPEG began inside this one: walk it again from its SOI
+        addGarbage(soi);
+        rewalk = body.mid(soi);
+        rewalkFrontier = end;
+        search.reset();
+    } else {
+        addGarbage(body.size() - (afterFF ? 1 : 0));
+    }
+    body = QByteArray();
+    return used;
 }
 
 // ---------------------------------------------------------------------------
 
-MjpegParser::MjpegParser() : d(std::make_shared<Impl>()) {}
+MjpegParser::MjpegParser() : d(std::make_shared<Impl>())
+{
+    d->search.setPattern(kSoi);
+}
+
+MjpegParser::~MjpegParser()
+{
+    if (d)
+        d->dropInput(); // a feed() running the callback that destroys us stops there
+}
+
+MjpegParser::MjpegParser(MjpegParser&& other) noexcept = default;
+
+MjpegParser& MjpegParser::operator=(MjpegParser&& other) noexcept
+{
+    if (this != &other) {
+        if (d)
+            d->dropInput();
+        d = std::move(other.d);
+    }
+    return *this;
+}
 
 bool MjpegParser::setContentType(const QByteArray& contentType)
 {
-    const QByteArray raw = rawBoundaryParam(contentType);
-    d->setBoundary(raw);
+    d->setBoundary(rawBoundaryParam(contentType));
     return !d->bare();
 }
 
@@ -674,9 +663,18 @@ bool MjpegParser::isBareJpegMode() const { return d->bare(); }
 
 QByteArray MjpegParser::boundary() const { return d->boundary; }
 
-void MjpegParser::setMaxPartSize(qsizetype bytes) { d->maxPartSize = std::max<qsizetype>(bytes, 1); }
+void MjpegParser::setLimits(const CaptureLimits& limits)
+{
+    d->limits = limits;
+    d->limits.maxPartBytes = std::max<qint64>(limits.maxPartBytes, 1);
+    d->limits.maxPartHeaderBytes = std::max(limits.maxPartHeaderBytes, 1);
+}
 
-qsizetype MjpegParser::maxPartSize() const { return d->maxPartSize; }
+CaptureLimits MjpegParser::limits() const { return d->limits; }
+
+void MjpegParser::setMaxPartSize(qsizetype bytes) { d->limits.maxPartBytes = std::max<qsizetype>(bytes, 1); }
+
+qsizetype MjpegParser::maxPartSize() const { return qsizetype(d->limits.maxPartBytes); }
 
 void MjpegParser::setPartCallback(PartCallback cb) { d->callback = std::move(cb); }
 
@@ -685,19 +683,38 @@ void MjpegParser::feed(const char* data, qsizetype size)
     if (!data || size <= 0)
         return;
     const std::shared_ptr<Impl> keep = d; // stays valid even if the callback destroys this parser
-    keep->feed(data, size);
+    keep->push(data, size);
+    MjpegPart part;
+    while (keep->callback && keep->next(&part)) {
+        const PartCallback cb = keep->callback; // the callback may replace itself
+        cb(std::move(part));
+    }
 }
+
+bool MjpegParser::next(MjpegPart* part) { return d->next(part); }
 
 void MjpegParser::reset() { d->clearState(); }
 
 const MjpegParserStats& MjpegParser::stats() const { return d->stats; }
 
+std::optional<MjpegProblem> MjpegParser::takeProblem() { return std::exchange(d->problem, std::nullopt); }
+
+bool MjpegParser::needsReconnect() const { return d->refused; }
+
+qsizetype MjpegParser::bufferedBytes() const
+{
+    qsizetype n = d->body.capacity() + d->line.capacity() + d->owned.capacity();
+    n += d->headers.capacity() * qsizetype(sizeof(PartHeaders::value_type));
+    for (const auto& h : std::as_const(d->headers))
+        n += h.first.capacity() + h.second.capacity();
+    if (d->ready)
+        n += d->ready->body.capacity();
+    return n;
+}
+
 QByteArray MjpegParser::boundaryFromContentType(const QByteArray& contentType)
 {
-    QByteArray b = rawBoundaryParam(contentType).trimmed();
-    if (b.startsWith("--") && b.size() > 2)
-        b = b.mid(2);
-    return b;
+    return normaliseBoundary(rawBoundaryParam(contentType)).name;
 }
 
 } // namespace vigil
