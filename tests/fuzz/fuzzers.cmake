@@ -2,3 +2,4 @@
 # Seed inputs go in corpus/<name>/.
 vigil_add_fuzzer(fuzz_settings fuzz_settings.cpp
                  ARGS -max_len=65536 -dict=${CMAKE_CURRENT_SOURCE_DIR}/fuzz_settings.dict)
+vigil_add_fuzzer(fuzz_jpeg_header fuzz_jpeg_header.cpp ARGS -max_len=65536)
