@@ -1,7 +1,6 @@
 # Core pipeline tests.
 vigil_add_test(tst_redact SOURCES tst_redact.cpp)
 vigil_add_test(tst_frame_gate SOURCES tst_frame_gate.cpp)
-vigil_add_test(tst_latest_slot SOURCES tst_latest_slot.cpp)
 vigil_add_test(tst_scheduler SOURCES tst_scheduler.cpp)
 vigil_add_test(tst_camera_reader SOURCES tst_camera_reader.cpp jpeg_test_data.h)
 vigil_add_test(tst_connection_test SOURCES tst_connection_test.cpp jpeg_test_data.h TIMEOUT 120)
