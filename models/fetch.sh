@@ -7,19 +7,23 @@
 #   models/fetch.sh all        every model
 #   models/fetch.sh --list     list the models
 #   --force                    download again even when the files are already there
+#   --if-missing               do nothing when a model is already installed or $VIGIL_MODEL is set
+#                              (what ./dev.sh run does on a first run); failures are one line
 #
 # Destination: $VIGIL_MODELS_DEST, else ${XDG_DATA_HOME:-~/.local/share}/Vigil/vigil/models. That is
 # QStandardPaths::AppDataLocation + "/models" for organizationName "Vigil" and applicationName
 # "vigil" on Linux (<XDG data home>/<organization>/<application>), the first place the app looks
 # after --model and $VIGIL_MODEL.
 #
-# Checksums: a file's recorded upstream "sha256" is enforced; when none is recorded (null) the
-# sha256 of the download is printed so it can be added to manifest.json.
+# Checksums: a file's recorded upstream "sha256" is enforced. When the manifest records none (null),
+# the first download's sha256 is recorded in <destination>/sha256-first-use.txt (trust on first
+# use) and every later download of that file is checked against it; the README says how to check
+# the recorded value. $VIGIL_MODELS_MANIFEST reads another manifest (tests use file:// URLs).
 # Needs curl or wget, sha256sum, and python3 or jq to read the manifest. Tests never run this.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-manifest="$here/manifest.json"
+manifest="${VIGIL_MODELS_MANIFEST:-$here/manifest.json}"
 dest="${VIGIL_MODELS_DEST:-${XDG_DATA_HOME:-$HOME/.local/share}/Vigil/vigil/models}"
 
 die() { echo "fetch.sh: $*" >&2; exit 1; }
@@ -43,20 +47,25 @@ PY
 }
 
 download() { # url output
+    # A progress bar on a terminal; quiet otherwise (the caller prints one line on failure).
     if command -v curl >/dev/null 2>&1; then
-        curl -fL --retry 2 --connect-timeout 20 -o "$2" "$1"
+        if [ -t 2 ]; then progress=--progress-bar; else progress=-s; fi
+        curl -fL $progress --retry 2 --connect-timeout 20 -o "$2" "$1"
     elif command -v wget >/dev/null 2>&1; then
-        wget -q --tries=2 --timeout=20 -O "$2" "$1"
+        if [ -t 2 ]; then progress="--show-progress"; else progress=""; fi
+        wget -q $progress --tries=2 --timeout=20 -O "$2" "$1"
     else
         die "curl or wget is needed to download models"
     fi
 }
 
 force=0
+if_missing=0
 want=""
 for arg in "$@"; do
     case "$arg" in
         --force) force=1 ;;
+        --if-missing) if_missing=1 ;;
         --list) manifest_rows | cut -f1 | uniq; exit 0 ;;
         -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) die "unknown option $arg (try --help)" ;;
@@ -72,6 +81,23 @@ if [ "$want" != all ] && ! printf '%s\n' "$rows" | cut -f1 | grep -qx -- "$want"
 fi
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is needed"
 
+# --if-missing: any complete model of the manifest in the destination counts as installed.
+if [ "$if_missing" = 1 ]; then
+    [ -z "${VIGIL_MODEL:-}" ] || exit 0
+    for model in $(printf '%s\n' "$rows" | cut -f1 | uniq); do
+        complete=1
+        for file in $(printf '%s\n' "$rows" | awk -F '\t' -v m="$model" '$1 == m { print $2 }'); do
+            [ -f "$dest/$file" ] || complete=0
+        done
+        [ "$complete" = 0 ] || exit 0
+    done
+    echo "No detection model installed: fetching the default one ($want) into $dest"
+fi
+
+# Trust on first use for files whose upstream sha256 is not in the manifest.
+recorded="$dest/sha256-first-use.txt"
+recorded_sha() { [ -f "$recorded" ] && awk -v f="$1" '$2 == f { print $1; exit }' "$recorded" || true; }
+
 mkdir -p "$dest" || die "cannot create $dest"
 failed=0
 tab=$(printf '\t')
@@ -79,6 +105,11 @@ printf '%s\n' "$rows" | {
 while IFS="$tab" read -r model file url sha; do
     [ "$want" = all ] || [ "$want" = "$model" ] || continue
     out="$dest/$file"
+    tofu=0
+    if [ -z "$sha" ]; then
+        sha=$(recorded_sha "$file")
+        [ -n "$sha" ] || tofu=1
+    fi
     if [ -f "$out" ] && [ "$force" = 0 ]; then
         if [ -z "$sha" ] || echo "$sha  $out" | sha256sum -c --status; then
             echo "$file: already present in $dest"
@@ -90,24 +121,25 @@ while IFS="$tab" read -r model file url sha; do
     tmp="$out.part"
     if ! download "$url" "$tmp"; then
         rm -f "$tmp"
-        echo "fetch.sh: could not download $url (offline, or the upstream file moved?)" >&2
+        echo "fetch.sh: could not download $file from $url (offline?); Vigil runs without detection until a model is installed" >&2
         failed=1
         continue
     fi
     got=$(sha256sum "$tmp" | cut -d' ' -f1)
     if [ -n "$sha" ] && [ "$got" != "$sha" ]; then
         rm -f "$tmp"
-        echo "fetch.sh: $file: sha256 mismatch: got $got, manifest records $sha" >&2
+        echo "fetch.sh: $file: sha256 mismatch (got $got, expected $sha): not installed; Vigil runs without detection until a model is installed" >&2
         failed=1
         continue
     fi
     mv "$tmp" "$out"
-    if [ -n "$sha" ]; then
-        echo "$file: sha256 verified ($got)"
+    if [ "$tofu" = 1 ]; then
+        printf '%s  %s\n' "$got" "$file" >> "$recorded"
+        echo "$file: sha256 $got recorded in $recorded (trust on first use: later downloads are checked against it)"
     else
-        echo "$file: sha256 $got (none recorded in the manifest: not verified)"
+        echo "$file: sha256 verified ($got)"
     fi
 done
-[ "$failed" = 0 ] || die "some files could not be fetched (see above)"
+[ "$failed" = 0 ] || exit 1
 echo "models are in $dest"
 }
