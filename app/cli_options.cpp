@@ -4,6 +4,8 @@
 #include <QRegularExpression>
 #include <cstdio>
 
+#include "common/redact.h"
+
 namespace vigil {
 
 CameraConfig cameraFromArgument(const QString& argument, int index, QString* error)
@@ -23,14 +25,15 @@ CameraConfig cameraFromArgument(const QString& argument, int index, QString* err
     c.url = QUrl(url, QUrl::StrictMode);
     const QString problem = CameraConfig::validateUrl(c.url);
     if (!problem.isEmpty() && error)
-        *error = QStringLiteral("--camera %1: %2").arg(argument, problem);
+        *error = redactedText(QStringLiteral("--camera %1: %2").arg(argument, problem));
     return c;
 }
 
 CliParseResult parseCommandLine(const QStringList& arguments)
 {
     CliParseResult r;
-    CliOptions& o = r.options;
+    CliOptions& cli = r.options;
+    PipelineOverrides& o = cli.overrides;
     QCommandLineParser p;
     p.setApplicationDescription(
         "Vigil watches MJPEG network cameras in real time, runs object detection on them and shows "
@@ -93,7 +96,7 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     double skipValue = -1, wsPortValue = -1, workersValue = 0;
     number(skip, 1, 1000, skipValue);
     number(fps, 0.01, 1000, o.maxFps);
-    number(duration, 0.001, 1e9, o.durationS);
+    number(duration, 0.001, 1e9, cli.durationS);
     double confValue = o.detector.confThreshold, nmsValue = o.detector.nmsThreshold;
     number(conf, 0, 1, confValue);
     number(nms, 0, 1, nmsValue);
@@ -113,10 +116,10 @@ CliParseResult parseCommandLine(const QStringList& arguments)
         o.detector.classFilter << c.trimmed();
     o.detectorGiven = p.isSet(model) || p.isSet(conf) || p.isSet(nms) || p.isSet(classes);
     o.detection = !p.isSet(noDetect);
-    o.headless = p.isSet(headless);
+    cli.headless = p.isSet(headless);
     o.demo = p.isSet(demo);
-    o.statsJson = p.isSet(statsJson);
-    o.configPath = p.value(config);
+    cli.statsJson = p.isSet(statsJson);
+    cli.configPath = p.value(config);
     o.wsBind = p.value(wsBind);
     o.wsToken = p.value(wsToken);
 
@@ -130,15 +133,10 @@ CliParseResult parseCommandLine(const QStringList& arguments)
                 r.error = QStringLiteral("two cameras are named \"%1\"").arg(c.id);
                 return r;
             }
-        if (o.skipFrames > 0)
-            c.skipFrames = o.skipFrames;
-        if (o.maxFps > 0)
-            c.maxFps = o.maxFps;
-        c.detectionEnabled = o.detection;
-        c.detector = o.detector;
-        o.cameras << c;
+        o.cameras << c;  // the overrides are applied by the Pipeline
     }
-    if (o.headless && o.cameras.isEmpty() && !o.demo && o.configPath.isEmpty())
+    o.applyToSettingsCameras = cli.headless;  // headless only reads the file: its cameras follow the command line
+    if (cli.headless && o.cameras.isEmpty() && !o.demo && cli.configPath.isEmpty())
         r.error = QStringLiteral("--headless needs at least one --camera URL, --demo, or --config FILE");
     return r;
 }

@@ -5,25 +5,18 @@
 #include <QStringList>
 
 #include "config/camera_config.h"
+#include "pipeline/pipeline_overrides.h"
 
 namespace vigil {
 
 struct CliOptions {
     bool headless = false;
-    bool demo = false;
     bool statsJson = false;
     double durationS = 0;            // 0: run until interrupted
     QString configPath;
-    QList<CameraConfig> cameras;     // from --camera, ids assigned
-    int skipFrames = -1;             // -1: not given
-    double maxFps = -1;
-    bool detection = true;
-    DetectorSettings detector;       // --model/--conf/--nms/--classes
-    bool detectorGiven = false;
-    int workers = 0;
-    int wsPort = -1;
-    QString wsBind;
-    QString wsToken;
+    // Everything that changes what runs (cameras, demo, skip/fps, detector, workers, --ws-*):
+    // applied by the Pipeline, the one place that knows the policy.
+    PipelineOverrides overrides;
 };
 
 struct CliParseResult {

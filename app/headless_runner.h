@@ -1,18 +1,17 @@
 #pragma once
-// Runs cameras without a window: logs on stderr, --stats-json lines on stdout.
+// Runs the Pipeline without a window: logs on stderr, --stats-json lines on stdout. Only printing
+// and signals live here; what runs and how it is wired is the Pipeline's.
 #include <QObject>
 #include <QTimer>
+#include <map>
 #include <memory>
-#include <vector>
 
 #include "cli_options.h"
 
 namespace vigil {
 
 class Camera;
-class DemoCamera;
-class ProcessingScheduler;
-class RebroadcastServer;
+class Pipeline;
 
 class HeadlessRunner : public QObject {
     Q_OBJECT
@@ -21,19 +20,17 @@ public:
     ~HeadlessRunner() override;
     // Starts everything; false (with a message on stderr) when nothing can run.
     bool start();
-    const std::vector<std::unique_ptr<Camera>>& cameras() const { return m_cameras; }
+    Pipeline* pipeline() const { return m_pipeline.get(); }
 
 private:
     void report();
-    // Cameras (and rebroadcast settings) from --config, read without writing to the file.
-    bool loadConfigFile(QList<CameraConfig>* cameras);
+    void watch(Camera* camera);
+    // The settings of --config, read without writing to the file; false (printed) when unusable.
+    bool loadConfigFile(AppSettings* settings);
 
     CliOptions m_options;
-    std::unique_ptr<ProcessingScheduler> m_scheduler;
-    std::unique_ptr<DemoCamera> m_demo;
-    std::vector<std::unique_ptr<Camera>> m_cameras;
-    std::unique_ptr<RebroadcastServer> m_server;
-    std::vector<quint64> m_lastLogged;
+    std::unique_ptr<Pipeline> m_pipeline;
+    std::map<QString, quint64> m_lastLogged;   // processed count at the last progress line, by camera
     QTimer m_reportTimer;
 };
 

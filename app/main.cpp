@@ -41,13 +41,6 @@ int main(int argc, char* argv[])
 
     vigil::DesktopOptions d;
     d.configPath = o.configPath;
-    d.demo = o.demo;
-    d.cameras = o.cameras;
-    d.skipFrames = o.skipFrames;
-    d.maxFps = o.maxFps;
-    d.workers = o.workers;
-    d.wsPort = o.wsPort;
-    d.wsBind = o.wsBind;
-    d.wsToken = o.wsToken;
+    d.overrides = o.overrides;
     return vigil::runDesktop(d);
 }

@@ -27,15 +27,18 @@ private slots:
             {"vigil", "--headless", "--camera", "http://a/stream", "--camera", "garage=http://b:81/stream",
              "--camera", "http://c/?x=1", "--skip-frames", "3", "--fps", "7.5"});
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
-        QCOMPARE(r.options.cameras.size(), 3);
-        QCOMPARE(r.options.cameras[0].id, QStringLiteral("cam1"));
-        QCOMPARE(r.options.cameras[1].id, QStringLiteral("garage"));
-        QCOMPARE(r.options.cameras[1].url, QUrl("http://b:81/stream"));
-        QCOMPARE(r.options.cameras[2].id, QStringLiteral("cam3"));
-        QCOMPARE(r.options.cameras[2].url.query(), QStringLiteral("x=1"));
-        for (const CameraConfig& c : r.options.cameras) {
-            QCOMPARE(c.skipFrames, 3);
-            QCOMPARE(c.maxFps, 7.5);
+        QCOMPARE(r.options.overrides.cameras.size(), 3);
+        QCOMPARE(r.options.overrides.cameras[0].id, QStringLiteral("cam1"));
+        QCOMPARE(r.options.overrides.cameras[1].id, QStringLiteral("garage"));
+        QCOMPARE(r.options.overrides.cameras[1].url, QUrl("http://b:81/stream"));
+        QCOMPARE(r.options.overrides.cameras[2].id, QStringLiteral("cam3"));
+        QCOMPARE(r.options.overrides.cameras[2].url.query(), QStringLiteral("x=1"));
+        QCOMPARE(r.options.overrides.skipFrames, 3);
+        for (const CameraConfig& c : r.options.overrides.cameras) {
+            // The Pipeline applies the overrides, in one place.
+            const CameraConfig applied = applyOverrides(c, r.options.overrides);
+            QCOMPARE(applied.skipFrames, 3);
+            QCOMPARE(applied.maxFps, 7.5);
         }
     }
 
@@ -44,9 +47,9 @@ private slots:
         const CliParseResult r = parseCommandLine({"vigil", "--headless", "--demo", "--model", "/m/x.onnx",
                                                    "--conf", "0.4", "--nms", "0.5", "--classes", "person, car"});
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
-        QCOMPARE(r.options.detector.modelPath, QStringLiteral("/m/x.onnx"));
-        QCOMPARE(r.options.detector.confThreshold, 0.4f);
-        QCOMPARE(r.options.detector.classFilter, (QStringList{"person", "car"}));
+        QCOMPARE(r.options.overrides.detector.modelPath, QStringLiteral("/m/x.onnx"));
+        QCOMPARE(r.options.overrides.detector.confThreshold, 0.4f);
+        QCOMPARE(r.options.overrides.detector.classFilter, (QStringList{"person", "car"}));
     }
 
     void invalidArguments_data()
@@ -109,6 +112,68 @@ private slots:
         QCOMPARE(lastCam2["camera"].toString(), QStringLiteral("cam2"));
         QCOMPARE(lastCam2["state"].toString(), QStringLiteral("error"));
         QVERIFY(lastCam2["reason"].toString().contains("refused"));
+    }
+
+    void secretsNeverLeaveThroughHeadlessOutputs()
+    {
+        // A camera URL full of secrets: user info and secret query values. None may appear on
+        // stderr, in --stats-json, /api/cameras or /api/stats; nor in the invalid-URL error.
+        const QByteArray secrets[] = {"s3cretpw", "usrval", "pwdval", "keyval", "tokval", "wstok3n"};
+        Esp32CameraServer server;
+        QVERIFY(server.listen());
+        QUrl url = server.url();
+        url.setUserName("admin");
+        url.setPassword("s3cretpw");
+        url.setQuery("usr=usrval&passwd=pwdval&apikey=keyval&token=tokval&size=vga");
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QProcess p;
+        p.start(QStringLiteral(VIGIL_BINARY),
+                {"--headless", "--camera", "door=" + url.toString(), "--camera",
+                 "http://bob:s3cretpw@127.0.0.1:1/x?token=tokval", "--no-detect", "--stats-json",
+                 "--ws-port", QString::number(port), "--ws-token", "wstok3n", "--duration", "20"});
+        QVERIFY(p.waitForStarted());
+        QByteArray err, out;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("Rebroadcasting on"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("\"live\""), 10000);
+        QByteArray api;
+        QNetworkAccessManager nam;
+        for (const char* path : {"/api/cameras", "/api/stats"}) {
+            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2?token=wstok3n").arg(port).arg(path)));
+            QNetworkReply* reply = nam.get(req);
+            QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 5000);
+            const QByteArray body = reply->readAll();
+            QVERIFY2(body.contains("door"), body.constData());
+            api += body;
+            reply->deleteLater();
+        }
+        p.terminate();  // SIGTERM: a clean exit through the event loop
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 15000);
+        err += p.readAllStandardError();
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 0);
+        for (const QByteArray& secret : secrets) {
+            QVERIFY2(!err.contains(secret), (secret + " on stderr:\n" + err).constData());
+            QVERIFY2(!out.contains(secret), (secret + " in --stats-json").constData());
+            QVERIFY2(!api.contains(secret), (secret + " in /api: " + api).constData());
+        }
+        QVERIFY2(err.contains("token=***"), err.constData());  // the start-up URL, masked
+
+        // Each camera event is printed once (not again by the reader's own log line).
+        const QList<QByteArray> lines = err.split('\n');
+        int refusals = 0;
+        for (const QByteArray& line : lines)
+            refusals += line.contains("cam2") && line.contains("refused") ? 1 : 0;
+        QVERIFY2(refusals >= 1, err.constData());
+        QVERIFY2(!err.contains("vigil.reader: [cam2]"), err.constData());
+
+        // The invalid-URL error names the problem, not the password.
+        QString error;
+        cameraFromArgument("ftp://bob:s3cretpw@host/x?apikey=keyval", 1, &error);
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains("s3cretpw") && !error.contains("keyval"), qPrintable(error));
     }
 
     void headlessProcessFeedsAnotherVigil()

@@ -71,6 +71,8 @@ private slots:
         JpegDecoder dec;
         QSize size;
         QVERIFY(dec.readSize(f->jpeg, &size));
+        QCOMPARE(size, f->size);  // the JPEG is the size the frame (and its message) declares
+        QCOMPARE(size, QSize(768, 576));  // no consumer asked for less: the source size
         QVERIFY(f->inferMs > 0);
         QVERIFY(cam.stats().inferMs > 0);
         QCOMPARE(cam.stats().decodeErrors, 0ull);

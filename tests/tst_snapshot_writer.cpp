@@ -93,7 +93,7 @@ private slots:
         const QJsonArray dets = j["detections"].toArray();
         QCOMPARE(dets.size(), 1);
         QCOMPARE(dets[0].toObject()["name"].toString(), QString("person"));
-        QCOMPARE(dets[0].toObject()["box"].toObject()["w"].toDouble(), 160.0);
+        QCOMPARE(dets[0].toObject()["box"].toArray()[2].toDouble(), 160.0);  // [x,y,w,h], source pixels
         QVERIFY(qAbs(dets[0].toObject()["score"].toDouble() - 0.87) < 1e-3);
 
         // Same millisecond again: a new name, nothing overwritten.
@@ -103,15 +103,45 @@ private slots:
         QCOMPARE(files(o.folder).size(), 4);
     }
 
-    void annotatedImageUsedWhenLarger()
+    void snapshotIsTheSourceWithBoxesWhateverTheDisplaySize()
+    {
+        // The display rendition is 320x240 (a small tile) with no JPEG: the snapshot is still the
+        // camera's 640x480 picture, with the box drawn where the source-pixel box says.
+        QTemporaryDir dir;
+        SnapshotOptions o;
+        o.folder = dir.path();
+        o.format = "png";
+        o.includeRaw = true;
+        ProcessedFrame f = frame();
+        f.jpeg.clear();
+        const SnapshotResult r = SnapshotWriter::write(f, "cam", o);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QImage img(r.imagePath);
+        QCOMPARE(img.size(), QSize(640, 480));
+        const QColor inside = img.pixelColor(180, 250);   // inside the box: the source picture
+        const QColor edge = img.pixelColor(100, 250);     // on the box's left edge: the box colour
+        QVERIFY2(inside.green() > inside.red() && inside.green() > inside.blue(), qPrintable(inside.name()));
+        QVERIFY2(edge != inside, qPrintable(edge.name()));
+        QFile side(r.sidecarPath);
+        QVERIFY(side.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(side.readAll()).object();
+        QCOMPARE(j["image_size"].toObject()["width"].toInt(), 640);
+        QVERIFY(!r.rawPath.isEmpty());
+        QFile raw(r.rawPath);
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        QCOMPARE(raw.readAll(), f.sourceJpeg);  // byte for byte
+        QCOMPARE(files(o.folder).size(), 3);
+    }
+
+    void displayImageUsedWithoutSourceJpeg()
     {
         QTemporaryDir dir;
         SnapshotOptions o;
         o.folder = dir.path();
         o.format = "jpeg";
-        o.includeRaw = true;
         ProcessedFrame f = frame();
-        f.jpeg.clear();  // only the display image: it must be what is saved
+        f.jpeg.clear();
+        f.sourceJpeg.clear();  // only the display image: it must be what is saved
         const SnapshotResult r = SnapshotWriter::write(f, "cam", o);
         QVERIFY2(r.ok, qPrintable(r.error));
         QVERIFY(r.imagePath.endsWith(".jpg"));
@@ -119,11 +149,6 @@ private slots:
         QCOMPARE(img.size(), QSize(320, 240));
         const QColor red = img.pixelColor(90, 100);
         QVERIFY2(red.red() > 200 && red.green() < 60, qPrintable(red.name()));
-        QVERIFY(!r.rawPath.isEmpty());
-        QFile raw(r.rawPath);
-        QVERIFY(raw.open(QIODevice::ReadOnly));
-        QCOMPARE(raw.readAll(), f.sourceJpeg);  // byte for byte
-        QCOMPARE(files(o.folder).size(), 3);
     }
 
     void folderCannotBeCreated()

@@ -1,61 +1,61 @@
 #pragma once
-// Owns the processing scheduler, the running cameras and the persisted settings of the desktop
-// app. Cameras added "for this session" (--camera, --demo, the demo button) are never saved.
+// The desktop's side of the running system: persistence of the settings and cameras (with a
+// short save delay for sliders), and which cameras are only "for this session" (--camera, --demo,
+// the demo button; never saved). Everything that runs is the Pipeline's; this only drives it.
 #include <QList>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <QUrl>
 #include <memory>
 
 #include "config/app_settings.h"
 #include "pipeline/camera.h"
+#include "pipeline/pipeline.h"
 
 namespace vigil {
-
-class DemoCamera;
-class RebroadcastLink;
 
 class CameraManager : public QObject {
     Q_OBJECT
 public:
-    CameraManager(const QString& configPath, int workers, QObject* parent = nullptr);
+    explicit CameraManager(const QString& configPath, const PipelineOverrides& overrides = {},
+                           QObject* parent = nullptr);
     ~CameraManager() override;
 
-    // Loads the config and starts its cameras. Returns the message to show for a corrupt file.
+    // Loads the config and starts the pipeline on it. Returns the message to show for a corrupt file.
     QString load();
     bool isFirstLaunch() const { return m_firstLaunch; }
     QString configPath() const { return m_configPath; }
+    // Problems while starting the command line's extras (e.g. the demo camera could not start).
+    QStringList startProblems() const;
 
     const AppSettings& settings() const { return m_settings; }
-    // Replaces the app settings (not the cameras) and saves; restarts rebroadcast as needed.
+    // Replaces the app settings (not the cameras) and saves; the pipeline applies them.
     void setSettings(const AppSettings& settings);
     void setWindowState(const QByteArray& geometry, const QByteArray& state);
 
-    QList<Camera*> cameras() const { return m_cameras; }
+    Pipeline* pipeline() const { return m_pipeline.get(); }
+    QList<Camera*> cameras() const;
     Camera* camera(const QString& id) const;
     bool isPersistent(const QString& id) const { return m_persistent.contains(id); }
 
     // Adds and starts a camera; the id is made unique. Saved when `persist`.
     Camera* addCamera(CameraConfig config, bool persist = true);
-    // Applies an edited config live (reconnects only if the URL or credentials changed).
     void updateCamera(const QString& id, CameraConfig config);
     // Live tuning: applied at once, saved shortly after (sliders move in many small steps).
     void setGate(const QString& id, int skipFrames, double maxFps);
     void removeCamera(const QString& id);
-    // Starts the built-in demo server (once) and adds its camera for this session.
-    Camera* startDemo(QString* error = nullptr);
+    Camera* startDemo(QString* error = nullptr);  // for this session
 
     QString uniqueId(const QString& wanted) const;
     bool saveNow(QString* error = nullptr);
 
     // Rebroadcast (WebSocket/HTTP) server status for the status bar.
-    bool rebroadcastAvailable() const;
+    bool rebroadcastAvailable() const { return true; }
     bool rebroadcastRunning() const;
-    QString rebroadcastUrl() const;
-    QString rebroadcastError() const { return m_rebroadcastError; }
+    QUrl rebroadcastUrl() const;      // with ?token=: redact before showing
+    QString rebroadcastError() const;
     int rebroadcastClients() const;
-    // Session override from the command line (--ws-port/--ws-bind/--ws-token).
-    void overrideRebroadcast(int port, const QString& bind, const QString& token);
 
 signals:
     void cameraAdded(vigil::Camera* camera);
@@ -66,21 +66,15 @@ signals:
 
 private:
     void scheduleSave();
-    void applyRebroadcast();
-    CameraConfig persistedConfig(Camera* camera) const;
+    void onCameraAdded(Camera* camera);
 
     QString m_configPath;
-    AppSettings m_settings;
-    AppSettings m_rebroadcastOverride;
-    bool m_haveOverride = false;
+    PipelineOverrides m_overrides;
+    AppSettings m_settings;            // cameras: the persistent ones, as last saved
     bool m_firstLaunch = false;
-    std::unique_ptr<ProcessingScheduler> m_scheduler;
-    std::unique_ptr<DemoCamera> m_demo;
-    QList<Camera*> m_cameras;
+    std::unique_ptr<Pipeline> m_pipeline;  // exists after load()
     QSet<QString> m_persistent;
     QTimer m_saveTimer;
-    QString m_rebroadcastError;
-    RebroadcastLink* m_rebroadcast = nullptr;
 };
 
 } // namespace vigil

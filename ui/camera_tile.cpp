@@ -10,13 +10,15 @@
 #include <QToolTip>
 #include <algorithm>
 
+#include "common/redact.h"
 #include "icons.h"
 #include "theme.h"
 
 namespace vigil {
 
 CameraTile::CameraTile(Camera* camera, QWidget* parent)
-    : QWidget(parent), m_camera(camera), m_id(camera->id()), m_sink(new LatestFrameSink(this))
+    : QWidget(parent), m_camera(camera), m_id(camera->id()),
+      m_sink(new LatestFrameSink(FrameFormat{QSize(), true, false}, this))
 {
     setObjectName(QStringLiteral("tile-%1").arg(m_id));
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -117,7 +119,8 @@ void CameraTile::pushOutputSize()
     if (px == m_sentOutputSize || px.isEmpty())
         return;
     m_sentOutputSize = px;
-    m_camera->setOutputSize(px);
+    // This tile's own format: other consumers (viewers, snapshots) keep theirs.
+    m_sink->setFormat(FrameFormat{px, true, false});
 }
 
 void CameraTile::resizeEvent(QResizeEvent* event)
@@ -216,7 +219,7 @@ void CameraTile::paintEvent(QPaintEvent*)
         case CameraState::Live: text = tr("Waiting for the first frame…"); break;
         case CameraState::Idle: text = tr("Stopped"); break;
         }
-        const QString reason = m_camera ? m_camera->stateReason() : QString();
+        const QString reason = m_camera ? redactedText(m_camera->stateReason()) : QString();
         p.setPen(QColor(0xc9, 0xd1, 0xd9));
         QFont big = font();
         big.setPointSizeF(big.pointSizeF() * 1.25);
@@ -308,19 +311,17 @@ bool CameraTile::event(QEvent* event)
         const QRect badge = m_badgeRect;
         QString tip;
         if (m_detectorPillRect.contains(help->pos())) {
-            tip = m_camera->detectorStatus() + tr("\n\nClick to choose a model for this camera.");
+            tip = redactedText(m_camera->detectorStatus()) + tr("\n\nClick to choose a model for this camera.");
         } else if (badge.contains(help->pos())) {
             tip = stateName(m_camera->state());
-            const QString reason = m_camera->stateReason();
+            const QString reason = redactedText(m_camera->stateReason());
             if (!reason.isEmpty())
                 tip += QStringLiteral(": ") + reason;
-            const QString det = m_camera->detectorStatus();
+            const QString det = redactedText(m_camera->detectorStatus());
             if (!det.isEmpty())
                 tip += QStringLiteral("\nDetector: ") + det;
         } else {
-            QUrl url = m_camera->config().url;
-            url.setPassword({});
-            tip = m_camera->config().displayName() + QStringLiteral("\n") + url.toString();
+            tip = m_camera->config().displayName() + QStringLiteral("\n") + redactedUrlString(m_camera->config().url);
             // The display's own latest-wins: results replaced before the GUI got to them.
             tip += tr("\nOn screen: %1 results painted, %2 replaced by a newer one before painting")
                        .arg(m_framesPainted)

@@ -25,40 +25,38 @@ int runDesktop(const DesktopOptions& options)
     app->setApplicationDisplayName(QStringLiteral("Vigil"));
     app->setDesktopFileName(QStringLiteral("vigil"));
 
-    // The manager outlives the window: tiles detach their sinks from cameras that still exist.
-    CameraManager manager(options.configPath, options.workers);
-    const QString configProblem = manager.load();
+    int status = 0;
+    {
+        // The manager outlives the window: tiles detach their sinks from cameras that still exist.
+        // The pipeline applies the command line (extra cameras, demo, overrides) itself.
+        CameraManager manager(options.configPath, options.overrides);
+        const QString configProblem = manager.load();
+        QString demoError;
+        for (const QString& problem : manager.startProblems())
+            if (problem.startsWith(QStringLiteral("Demo camera: ")))
+                demoError = problem.mid(13);
 
-    for (CameraConfig c : options.cameras) {
-        if (options.skipFrames > 0)
-            c.skipFrames = options.skipFrames;
-        if (options.maxFps > 0)
-            c.maxFps = options.maxFps;
-        manager.addCamera(c, false);  // --camera: this session only
+        MainWindow window(&manager);
+        window.show();
+        if (!configProblem.isEmpty()) {
+            // After the window is up, so the message has a parent and the app is usable behind it.
+            QTimer::singleShot(0, &window, [&window, configProblem] {
+                auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Configuration problem"),
+                                            QObject::tr("Your saved configuration could not be fully loaded."),
+                                            QMessageBox::Ok, &window);
+                box->setInformativeText(configProblem);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            });
+        }
+        if (!demoError.isEmpty())
+            QMessageBox::warning(&window, QObject::tr("Demo camera"),
+                                 QObject::tr("The demo camera could not start: %1").arg(demoError));
+        status = app->exec();
     }
-    QString demoError;
-    if (options.demo && !manager.startDemo(&demoError))
-        qCWarning(lcApp).noquote() << "Demo camera:" << demoError;
-    if (options.wsPort >= 0 || !options.wsBind.isEmpty() || !options.wsToken.isEmpty())
-        manager.overrideRebroadcast(options.wsPort, options.wsBind, options.wsToken);
-
-    MainWindow window(&manager);
-    window.show();
-    if (!configProblem.isEmpty()) {
-        // After the window is up, so the message has a parent and the app is usable behind it.
-        QTimer::singleShot(0, &window, [&window, configProblem] {
-            auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Configuration problem"),
-                                        QObject::tr("Your saved configuration could not be fully loaded."),
-                                        QMessageBox::Ok, &window);
-            box->setInformativeText(configProblem);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-        });
-    }
-    if (!demoError.isEmpty())
-        QMessageBox::warning(&window, QObject::tr("Demo camera"),
-                             QObject::tr("The demo camera could not start: %1").arg(demoError));
-    return app->exec();
+    // Readers of the cameras just destroyed finish on their own threads: let them, briefly.
+    Camera::waitForFinishedReaders(QDeadlineTimer(3000));
+    return status;
 }
 
 } // namespace vigil

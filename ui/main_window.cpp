@@ -17,6 +17,7 @@
 #include <QToolBar>
 #include <QUrl>
 
+#include "common/redact.h"
 #include "pipeline/camera.h"
 #include "camera_dialog.h"
 #include "camera_grid.h"
@@ -320,13 +321,15 @@ void MainWindow::updateStatusWidgets()
 
     QString rb;
     if (m_manager->rebroadcastRunning()) {
-        const QString url = m_manager->rebroadcastUrl();
+        // The link opens the viewer with its token; the text shown has it masked.
+        const QUrl url = m_manager->rebroadcastUrl();
         const int viewers = m_manager->rebroadcastClients();
-        rb = tr("Rebroadcast: <a style='color:#58a6ff' href='%1'>%1</a> · %2")
-                 .arg(url.toHtmlEscaped(), viewers == 1 ? tr("1 viewer") : tr("%1 viewers").arg(viewers));
+        rb = tr("Rebroadcast: <a style='color:#58a6ff' href='%1'>%2</a> · %3")
+                 .arg(url.toString().toHtmlEscaped(), redactedUrlString(url).toHtmlEscaped(),
+                      viewers == 1 ? tr("1 viewer") : tr("%1 viewers").arg(viewers));
     } else if (!m_manager->rebroadcastError().isEmpty()) {
         rb = QStringLiteral("<span style='color:#f85149'>%1</span>")
-                 .arg(tr("Rebroadcast off: %1").arg(m_manager->rebroadcastError()).toHtmlEscaped());
+                 .arg(tr("Rebroadcast off: %1").arg(redactedText(m_manager->rebroadcastError())).toHtmlEscaped());
     }
     m_rebroadcastLabel->setText(rb);
     m_rebroadcastLabel->setVisible(!rb.isEmpty());

@@ -6,6 +6,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "common/redact.h"
 #include "pipeline/camera.h"
 #include "camera_manager.h"
 #include "theme.h"
@@ -127,7 +128,7 @@ void StatsPanel::refresh()
         nameItem->setData(Qt::UserRole, id);
         const CameraState state = cam->state();
         QTableWidgetItem* stateItem = set(row, State, stateName(state), theme::stateColour(state));
-        stateItem->setToolTip(cam->stateReason());
+        stateItem->setToolTip(redactedText(cam->stateReason()));
         set(row, ReadFps, num(s.readFps));
         set(row, OutFps, num(s.outFps));
         set(row, Processed, QString::number(s.processed));
@@ -142,7 +143,7 @@ void StatsPanel::refresh()
         set(row, LatencyP99, ms(s.latencyP99Ms));
         set(row, Reconnects, QString::number(s.reconnects));
         const bool detecting = cam->config().detectionEnabled;
-        const QString det = detecting ? cam->detectorStatus() : tr("off");
+        const QString det = detecting ? redactedText(cam->detectorStatus()) : tr("off");
         QTableWidgetItem* detItem = set(row, Detector, det.isEmpty() ? tr("loading…") : det,
                                         detecting && cam->detectorFailed() ? theme::warning() : QColor());
         detItem->setToolTip(det);

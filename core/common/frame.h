@@ -30,7 +30,18 @@ struct Detection {
     QRectF box;                   // in source-image pixels (x, y, w, h)
 };
 
-// A processed result: annotated, ready for display and rebroadcast. Immutable once published.
+// What a consumer wants from each processed frame. The processor decodes once at the largest size
+// any consumer needs, then makes one rendition per distinct format.
+struct FrameFormat {
+    QSize maxSize;                // fitted to the source's aspect ratio, never upscaled; invalid: source size
+    bool image = false;           // a QImage (e.g. to paint)
+    bool jpeg = false;            // an encoded JPEG (e.g. to send)
+    bool wantsPixels() const { return image || jpeg; }
+    bool operator==(const FrameFormat&) const = default;
+};
+
+// A processed result in one consumer's format: annotated, ready for display or rebroadcast.
+// `image` and `jpeg` (when present) are both exactly `size`. Immutable once published.
 struct ProcessedFrame {
     QString cameraId;
     quint64 seq = 0;
@@ -38,9 +49,11 @@ struct ProcessedFrame {
     qint64 processedNs = 0;       // steady clock when processing finished (result delivered)
     qint64 captureUs = -1;
     qint64 wallMs = 0;            // wall-clock ms since epoch at delivery (for sidecars, clients)
-    QSize sourceSize;             // size of the camera's JPEG
-    QImage image;                 // annotated image (Format_BGR888 or RGB888), maybe scaled down
-    QByteArray jpeg;              // annotated JPEG; the source JPEG when nothing was drawn
+    QSize sourceSize;             // size of the camera's JPEG: detection boxes are in these pixels
+    QSize size;                   // size of image and jpeg (this rendition); invalid when neither
+    QImage image;                 // annotated image (Format_BGR888), when the format asked for one
+    QByteArray jpeg;              // annotated JPEG when asked for; the source bytes when nothing was
+                                  // drawn at source size
     QByteArray sourceJpeg;        // the original JPEG as received (raw snapshot)
     QVector<Detection> detections;
     double decodeMs = 0;

@@ -1,34 +1,93 @@
 #include "pipeline/camera.h"
 
 #include <QMetaObject>
+#include <condition_variable>
 
 #include "common/log.h"
 
 namespace vigil {
 
+struct Camera::ReaderLink {
+    ReaderLink(int skip, double fps) : gate(skip, fps) {}
+    FrameGate gate;
+    CameraStats stats;
+    std::mutex mutex;                      // guards channel against the Camera going away
+    ProcessingScheduler* scheduler = nullptr;
+    ProcessingChannel* channel = nullptr;  // null once the Camera is destroyed
+};
+
+namespace {
+// Reader threads still finishing after their Camera was destroyed.
+std::mutex g_readersMutex;
+std::condition_variable g_readersDone;
+int g_readersRunning = 0;
+} // namespace
+
 Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObject* parent)
-    : QObject(parent), m_scheduler(scheduler), m_config(config),
-      m_gate(config.skipFrames, config.maxFps)
+    : QObject(parent), m_link(std::make_shared<ReaderLink>(config.skipFrames, config.maxFps)),
+      m_scheduler(scheduler), m_config(config), m_gate(m_link->gate), m_stats(m_link->stats),
+      m_thread(new QThread)
 {
+    m_link->scheduler = scheduler;
+    m_link->channel = this;
     m_options = optionsFor(config, &m_detectorStatus, &m_detectorFailed);
-    m_thread.setObjectName(QStringLiteral("reader-%1").arg(config.id));
-    // Both run on the reader thread and never wait for processing.
+    m_thread->setObjectName(QStringLiteral("reader-%1").arg(config.id));
+    // Both run on the reader thread and never wait for processing; after the Camera is gone they
+    // do nothing.
     CameraReader::Output output;
-    output.offer = [this](EncodedFrame&& frame) { m_scheduler->offer(this, std::move(frame)); };
-    output.refresh = [this](EncodedFrame& frame) { return m_scheduler->refresh(this, frame); };
-    m_reader = new CameraReader(config, &m_gate, &m_stats, std::move(output));
-    m_reader->moveToThread(&m_thread);
+    output.offer = [link = m_link](EncodedFrame&& frame) {
+        std::lock_guard lock(link->mutex);
+        if (link->channel)
+            link->scheduler->offer(link->channel, std::move(frame));
+    };
+    output.refresh = [link = m_link](EncodedFrame& frame) {
+        std::lock_guard lock(link->mutex);
+        return link->channel && link->scheduler->refresh(link->channel, frame);
+    };
+    m_reader = new CameraReader(config, &m_link->gate, &m_link->stats, std::move(output));
+    m_reader->moveToThread(m_thread);
     connect(m_reader, &CameraReader::stateChanged, this, &Camera::onReaderState, Qt::QueuedConnection);
-    m_thread.start();
+    {
+        std::lock_guard lock(g_readersMutex);
+        ++g_readersRunning;
+    }
+    QThread* thread = m_thread;
+    connect(thread, &QThread::finished, thread, [] {
+        std::lock_guard lock(g_readersMutex);
+        --g_readersRunning;
+        g_readersDone.notify_all();
+    }, Qt::DirectConnection);
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    m_thread->start();
 }
 
 Camera::~Camera()
 {
-    stop();
-    m_scheduler->detach(this);
-    QMetaObject::invokeMethod(m_reader, [r = m_reader] { delete r; }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_running = false;
+    {
+        // Once this returns no reader callback reaches the scheduler for this channel.
+        std::lock_guard lock(m_link->mutex);
+        m_link->channel = nullptr;
+    }
+    m_scheduler->detach(this);  // waits only for a worker processing this camera, never for I/O
+    // The reader thread deletes its reader (stopping it) and finishes on its own time; the link
+    // keeps the gate and stats it uses alive until then.
+    QMetaObject::invokeMethod(m_reader, [r = m_reader, link = m_link] {
+        delete r;
+        QThread::currentThread()->quit();
+    }, Qt::QueuedConnection);
+}
+
+bool Camera::waitForFinishedReaders(QDeadlineTimer deadline)
+{
+    std::unique_lock lock(g_readersMutex);
+    while (g_readersRunning > 0) {
+        if (g_readersDone.wait_for(lock, std::chrono::milliseconds(std::max<qint64>(0, deadline.remainingTime())))
+                == std::cv_status::timeout
+            && deadline.hasExpired())
+            return g_readersRunning == 0;
+    }
+    return true;
 }
 
 QString Camera::id() const
@@ -62,7 +121,9 @@ void Camera::stop()
     if (!m_running)
         return;
     m_running = false;
-    QMetaObject::invokeMethod(m_reader, &CameraReader::stop, Qt::BlockingQueuedConnection);
+    // Queued, not blocking: the GUI thread never waits on a busy reader. Frames it still offers
+    // meanwhile are refused by the detached scheduler.
+    QMetaObject::invokeMethod(m_reader, &CameraReader::stop, Qt::QueuedConnection);
     m_scheduler->detach(this);
 }
 
@@ -86,13 +147,6 @@ void Camera::setMaxFps(double fps)
         m_config.maxFps = fps;
     }
     emit configChanged();
-}
-
-void Camera::setOutputSize(QSize size)
-{
-    std::lock_guard lock(m_mutex);
-    m_config.outputSize = size;
-    m_options.outputSize = size;
 }
 
 void Camera::setConfig(const CameraConfig& config)
@@ -175,7 +229,6 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     ProcessingOptions o;
     o.detectionEnabled = config.detectionEnabled;
     o.detector = config.detector;
-    o.outputSize = config.outputSize;
     o.jpegQuality = config.jpegQuality;
     o.maxJpegSize = config.maxJpegSize.isValid() ? config.maxJpegSize : config.captureLimits.maxJpegSize;
     QString status;
@@ -211,14 +264,28 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
 {
     ProcessingOptions options;
     QString id;
+    // Each sink's format, deduplicated: one rendition per distinct format.
+    QVector<FrameFormat> formats;
+    std::vector<std::pair<FrameSink*, int>> targets;
     {
         std::lock_guard lock(m_mutex);
         options = m_options;
         id = m_config.id;
+        for (FrameSink* sink : m_sinks) {
+            const FrameFormat f = sink->format();
+            qsizetype i = formats.indexOf(f);
+            if (i < 0) {
+                formats.append(f);
+                i = formats.size() - 1;
+            }
+            targets.emplace_back(sink, int(i));
+        }
     }
+    if (formats.isEmpty())
+        formats.append(FrameFormat{QSize(), true, true});  // the camera's own rendition
     if (options.detectionEnabled && options.detector.modelPath.isEmpty())
         lookForDefaultModel(options);
-    ProcessResult r = processFrame(id, frame, options, ctx);
+    ProcessResult r = processFrame(id, frame, options, formats, ctx);
     if (r.detectorStatus != detectorStatus()) {
         if (r.detectorFailed)
             qCWarning(lcDetect).noquote() << QStringLiteral("[%1] %2").arg(id, r.detectorStatus);
@@ -228,17 +295,34 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
         m_detectorStatus = r.detectorStatus;
         m_detectorFailed = r.detectorFailed;
     }
-    if (!r.frame) {
+    if (r.frames.isEmpty()) {
         m_stats.onDecodeError();
         qCDebug(lcPipeline).noquote() << QStringLiteral("[%1] frame %2 skipped: %3").arg(id).arg(frame.seq).arg(r.error);
         return;
     }
-    m_stats.onProcessed(r.frame->decodeMs, r.frame->inferMs, r.frame->processedNs - frame.receivedNs,
-                        r.frame->processedNs);
+    const ProcessedFrame& any = *r.frames.front();
+    m_stats.onProcessed(any.decodeMs, any.inferMs, any.processedNs - frame.receivedNs, any.processedNs);
+    deliver(r.frames, targets);
+}
+
+void Camera::deliver(const QVector<ProcessedFramePtr>& frames, const std::vector<std::pair<FrameSink*, int>>& targets)
+{
+    // The reference for latestFrame(): a rendition with a JPEG if any, else the largest.
+    ProcessedFramePtr latest = frames.front();
+    auto area = [](const ProcessedFramePtr& f) { return qint64(f->size.width()) * f->size.height(); };
+    for (const ProcessedFramePtr& f : frames) {
+        const bool jpegFirst = !f->jpeg.isEmpty() && latest->jpeg.isEmpty();
+        const bool sameKindLarger = f->jpeg.isEmpty() == latest->jpeg.isEmpty() && area(f) > area(latest);
+        if (jpegFirst || sameKindLarger)
+            latest = f;
+    }
+    // Under the same lock as removeSink: a removed sink is never called again. A sink added while
+    // this frame was processed gets the next one.
     std::lock_guard lock(m_mutex);
-    m_latest = r.frame;
-    for (FrameSink* sink : m_sinks)
-        sink->deliver(r.frame);
+    m_latest = latest;
+    for (const auto& [sink, index] : targets)
+        if (std::find(m_sinks.begin(), m_sinks.end(), sink) != m_sinks.end())
+            sink->deliver(frames[index]);
 }
 
 void Camera::onSuperseded(const EncodedFrame&) { m_stats.onSuperseded(); }

@@ -1,8 +1,13 @@
 #pragma once
 // One camera: its reader thread, frame gate, processing channel, stats and result sinks.
-// Lives in the thread that created it (the GUI or the CLI's main thread).
+// Lives in the thread that created it (the GUI or the CLI's main thread). Each sink gets frames in
+// the format it states (FrameSink::format()); with no sink, the camera keeps its own rendition
+// (image and JPEG at source size) for latestFrame().
+// Stopping and destruction never wait on the reader's thread: it is told to stop (or to delete
+// its reader and finish) and does so on its own; the gate and stats it uses live until then.
 #include <QObject>
 #include <QThread>
+#include <QDeadlineTimer>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -33,7 +38,6 @@ public:
     // Live tuning: no reconnect; effective from the next frame.
     void setSkipFrames(int n);
     void setMaxFps(double fps);
-    void setOutputSize(QSize size);
     // Applies a new configuration: gate, detection and output settings live; the reader
     // reconnects only when the URL, credentials or timeouts changed.
     void setConfig(const CameraConfig& config);
@@ -43,9 +47,11 @@ public:
     QString detectorStatus() const;   // "" when detection is off
     bool detectorFailed() const;      // detection is on but cannot run (no model, bad model)
     StatsSnapshot stats() const;
+    // The latest result: the rendition with a JPEG if a sink asked for one, else the largest one
+    // (with no sink: image and JPEG at source size). Detections and the source JPEG are always there.
     ProcessedFramePtr latestFrame() const;
 
-    // Sinks get every result on a worker thread (see FrameSink). Not owned.
+    // Sinks get every result on a worker thread (see FrameSink), in their own format. Not owned.
     void addSink(FrameSink* sink);
     void removeSink(FrameSink* sink);
 
@@ -55,6 +61,9 @@ public:
     // With "default model" and none installed, workers look again this often, so a model fetched
     // while the app runs is used without restarting the camera.
     static constexpr qint64 kDefaultModelRecheckNs = 3'000'000'000;
+    // Reader threads of destroyed cameras finish on their own; at process exit, wait (bounded)
+    // for them so none runs while the process tears down. True when all have finished.
+    static bool waitForFinishedReaders(QDeadlineTimer deadline);
 
 signals:
     void stateChanged(vigil::CameraState state, const QString& reason);
@@ -67,7 +76,11 @@ private:
     void onReaderState(CameraState state, const QString& reason);
     void setDetectorStatus(const QString& status, bool failed);
     void lookForDefaultModel(ProcessingOptions& options);
+    void deliver(const QVector<ProcessedFramePtr>& frames, const std::vector<std::pair<FrameSink*, int>>& targets);
 
+    // What the reader thread uses; shared so it outlives the Camera until the reader is gone.
+    struct ReaderLink;
+    std::shared_ptr<ReaderLink> m_link;
     ProcessingScheduler* m_scheduler;
     mutable std::mutex m_mutex;          // guards the fields below that workers read
     CameraConfig m_config;
@@ -80,9 +93,9 @@ private:
     CameraState m_state = CameraState::Idle;
     QString m_reason;
 
-    FrameGate m_gate;
-    CameraStats m_stats;
-    QThread m_thread;
+    FrameGate& m_gate;                   // in m_link
+    CameraStats& m_stats;                // in m_link
+    QThread* m_thread;                   // deletes itself once finished
     CameraReader* m_reader = nullptr;    // lives in m_thread
     bool m_running = false;
 };

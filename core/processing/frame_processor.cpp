@@ -67,22 +67,37 @@ size_t WorkerContext::loadedDetectorCount() const
     return n;
 }
 
-// The size to show: the output size fitted to the source's aspect ratio, never upscaled.
-static QSize displaySize(QSize source, QSize wanted)
+QSize renditionSize(QSize source, const FrameFormat& format)
 {
+    const QSize wanted = format.maxSize;
     if (!wanted.isValid() || wanted.isEmpty())
         return source;
     const QSize fitted = source.scaled(wanted, Qt::KeepAspectRatio);
     return fitted.width() >= source.width() ? source : fitted.expandedTo(QSize(1, 1));
 }
 
-static QImage wrapAsImage(cv::Mat& m)
+namespace {
+
+QImage wrapAsImage(cv::Mat& m)
 {
     return QImage(m.data, m.cols, m.rows, int(m.step), QImage::Format_BGR888);
 }
 
-ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
-                           const ProcessingOptions& options, WorkerContext& ctx)
+// The annotated picture at one size: the decoded buffer itself, or a scaled copy.
+QImage pictureAt(const QImage& decoded, const cv::Mat& bgr, QSize size)
+{
+    if (decoded.size() == size)
+        return decoded;
+    QImage scaled(size, QImage::Format_BGR888);
+    cv::Mat dst(size.height(), size.width(), CV_8UC3, scaled.bits(), size_t(scaled.bytesPerLine()));
+    cv::resize(bgr, dst, dst.size(), 0, 0, cv::INTER_AREA);
+    return scaled;
+}
+
+} // namespace
+
+ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, const ProcessingOptions& options,
+                           const QVector<FrameFormat>& formats, WorkerContext& ctx)
 {
     ProcessResult r;
     QSize source;
@@ -102,12 +117,15 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
         }
     }
 
-    // Decode only as large as the display and the model need (DCT scaling is nearly free).
-    const QSize shown = displaySize(source, options.outputSize);
-    QSize needed = shown;
+    // Decode once, only as large as the largest rendition and the model need (DCT scaling is
+    // nearly free). Nothing needs pixels: the smallest scale still checks the frame decodes.
+    QSize needed(1, 1);
+    for (const FrameFormat& f : formats)
+        if (f.wantsPixels())
+            needed = needed.expandedTo(renditionSize(source, f));
     if (detector)
-        needed = needed.expandedTo(source.scaled(detector->inputSize(), Qt::KeepAspectRatio))
-                     .boundedTo(source);
+        needed = needed.expandedTo(source.scaled(detector->inputSize(), Qt::KeepAspectRatio));
+    needed = needed.boundedTo(source);
 
     QElapsedTimer timer;
     timer.start();
@@ -118,50 +136,61 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
                 size_t(decoded.bytesPerLine()));
     if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error, options.maxJpegSize))
         return r;
+    if (bgr.data != decoded.bits())  // the decoder reallocated: use what it produced
+        decoded = wrapAsImage(bgr).copy();
     const double decodeMs = timer.nsecsElapsed() / 1e6;
 
-    auto out = std::make_shared<ProcessedFrame>();
-    out->cameraId = cameraId;
-    out->seq = in.seq;
-    out->receivedNs = in.receivedNs;
-    out->captureUs = in.captureUs;
-    out->sourceSize = source;
-    out->sourceJpeg = in.jpeg;
-    out->decodeMs = decodeMs;
+    ProcessedFrame common;
+    common.cameraId = cameraId;
+    common.seq = in.seq;
+    common.receivedNs = in.receivedNs;
+    common.captureUs = in.captureUs;
+    common.sourceSize = source;
+    common.sourceJpeg = in.jpeg;
+    common.decodeMs = decodeMs;
 
     if (detector) {
         timer.restart();
         QVector<Detection> found = detector->detect(bgr);
-        out->inferMs = timer.nsecsElapsed() / 1e6;
+        common.inferMs = timer.nsecsElapsed() / 1e6;
         const double toSource = double(source.width()) / bgr.cols;
         for (Detection& d : found)
             d.box = QRectF(d.box.x() * toSource, d.box.y() * toSource, d.box.width() * toSource,
                            d.box.height() * toSource);
-        out->detections = std::move(found);
+        common.detections = std::move(found);
+    }
+    const bool drawn = !common.detections.isEmpty();
+    if (drawn) {
+        annotate(bgr, common.detections, double(bgr.cols) / source.width());
+        if (bgr.data != decoded.bits())
+            decoded = wrapAsImage(bgr).copy();
     }
 
-    if (!out->detections.isEmpty()) {
-        annotate(bgr, out->detections, double(bgr.cols) / source.width());
-        out->jpeg = ctx.encoder.encodeBgr(bgr, options.jpegQuality);
-    } else if (options.alwaysEncode) {
-        out->jpeg = ctx.encoder.encodeBgr(bgr, options.jpegQuality);
+    common.processedNs = nowNs();
+    common.wallMs = QDateTime::currentMSecsSinceEpoch();
+    r.frames.reserve(formats.size());
+    for (const FrameFormat& f : formats) {
+        auto out = std::make_shared<ProcessedFrame>(common);
+        if (f.wantsPixels()) {
+            out->size = renditionSize(source, f);
+            const bool sourceBytes = !drawn && out->size == source;
+            QImage picture;
+            if (f.image || !sourceBytes)
+                picture = pictureAt(decoded, bgr, out->size);
+            if (f.image)
+                out->image = picture;
+            if (f.jpeg) {
+                if (sourceBytes) {
+                    out->jpeg = in.jpeg;  // nothing drawn at source size: the camera's own bytes
+                } else {
+                    cv::Mat m(picture.height(), picture.width(), CV_8UC3, const_cast<uchar*>(picture.constBits()),
+                              size_t(picture.bytesPerLine()));
+                    out->jpeg = ctx.encoder.encodeBgr(m, options.jpegQuality);
+                }
+            }
+        }
+        r.frames.append(std::move(out));
     }
-    if (out->jpeg.isEmpty())
-        out->jpeg = in.jpeg;  // nothing drawn: the camera's own bytes are the output
-
-    if (bgr.data != decoded.bits())  // the decoder reallocated: show what it produced
-        decoded = wrapAsImage(bgr).copy();
-    if (decoded.size() != shown) {
-        QImage scaled(shown, QImage::Format_BGR888);
-        cv::Mat dst(shown.height(), shown.width(), CV_8UC3, scaled.bits(), size_t(scaled.bytesPerLine()));
-        cv::resize(bgr, dst, dst.size(), 0, 0, cv::INTER_AREA);
-        out->image = scaled;
-    } else {
-        out->image = decoded;
-    }
-    out->processedNs = nowNs();
-    out->wallMs = QDateTime::currentMSecsSinceEpoch();
-    r.frame = std::move(out);
     return r;
 }
 

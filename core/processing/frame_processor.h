@@ -1,6 +1,7 @@
 #pragma once
-// The processing stage run by an inference worker: decode (DCT-scaled) -> detect -> annotate ->
-// encode. Frames reach it only after the gate and the latest-frame slot.
+// The processing stage run by an inference worker: decode once (DCT-scaled to the largest size any
+// consumer or the model needs) -> detect -> annotate -> one rendition per consumer format.
+// Frames reach it only after the gate and the latest-frame slot.
 #include <map>
 #include <QString>
 #include <memory>
@@ -14,9 +15,7 @@ namespace vigil {
 struct ProcessingOptions {
     bool detectionEnabled = false;
     DetectorSettings detector;     // modelPath must be resolved (absolute) when detection is on
-    QSize outputSize;              // invalid: source size
     int jpegQuality = 80;
-    bool alwaysEncode = false;     // encode even when nothing was drawn (else reuse source bytes)
     QSize maxJpegSize = JpegDecoder::kDefaultMaxSize;  // larger frames are decode errors, never allocated
 };
 
@@ -49,14 +48,21 @@ private:
 };
 
 struct ProcessResult {
-    ProcessedFramePtr frame;       // null when the frame could not be decoded
+    QVector<ProcessedFramePtr> frames;  // one per requested format, in order; empty when not decoded
     QString error;                 // decode error (frame counted as corrupt)
     QString detectorStatus;        // "" when detection is off; model name; or the load error
     bool detectorFailed = false;
 };
 
-ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in,
-                           const ProcessingOptions& options, WorkerContext& ctx);
+// Every rendition's image, JPEG and `size` agree; detection boxes are in source pixels.
+// A JPEG is encoded only for formats that ask for one, and the source bytes are reused when
+// nothing was drawn and the source size is wanted.
+ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, const ProcessingOptions& options,
+                           const QVector<FrameFormat>& formats, WorkerContext& ctx);
+
+// The size a format gets from a source: its maxSize fitted to the source's aspect ratio, never
+// upscaled.
+QSize renditionSize(QSize source, const FrameFormat& format);
 
 // Draws boxes with class label and score; colours are stable per class.
 void annotate(cv::Mat& bgr, const QVector<Detection>& detections, double scaleToImage);

@@ -4,6 +4,20 @@ namespace vigil {
 
 LatestFrameSink::LatestFrameSink(QObject* parent) : QObject(parent) {}
 
+LatestFrameSink::LatestFrameSink(const FrameFormat& format, QObject* parent) : QObject(parent), m_format(format) {}
+
+FrameFormat LatestFrameSink::format() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_format;
+}
+
+void LatestFrameSink::setFormat(const FrameFormat& format)
+{
+    std::lock_guard lock(m_mutex);
+    m_format = format;
+}
+
 void LatestFrameSink::deliver(const ProcessedFramePtr& frame)
 {
     {

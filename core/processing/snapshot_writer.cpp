@@ -11,7 +11,9 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 
-#include <cmath>
+#include "common/detection_json.h"
+#include "processing/frame_processor.h"
+#include "processing/jpeg_codec.h"
 
 namespace vigil {
 
@@ -63,10 +65,19 @@ bool writeAtomically(const QString& path, const QByteArray& bytes, QString* erro
     return true;
 }
 
-// The best annotated image available: the worker's annotated JPEG is at decode resolution, which
-// is at least what the display shows (when nothing was drawn it is the camera's own full frame).
+// The snapshot at the camera's own size: the source JPEG with the boxes drawn on it, so the file
+// never depends on the size a tile or viewer asked for. Without a source JPEG (tests, a frame
+// that lost it), the rendition's own image or JPEG.
 QImage annotatedImage(const ProcessedFrame& frame)
 {
+    JpegDecoder decoder;
+    cv::Mat bgr;
+    if (!frame.sourceJpeg.isEmpty() && decoder.decodeBgr(frame.sourceJpeg, bgr)) {
+        if (!frame.detections.isEmpty() && frame.sourceSize.width() > 0)
+            annotate(bgr, frame.detections, double(bgr.cols) / frame.sourceSize.width());
+        return QImage(bgr.data, bgr.cols, bgr.rows, int(bgr.step), QImage::Format_BGR888)
+            .convertToFormat(QImage::Format_RGB888);
+    }
     QImage best = frame.image;
     if (!frame.jpeg.isEmpty()) {
         QImage decoded;
@@ -129,14 +140,6 @@ SnapshotResult SnapshotWriter::write(const ProcessedFrame& frame, const QString&
     const QString rawPath = options.includeRaw && !frame.sourceJpeg.isEmpty() ? dir.filePath(base + "_raw.jpg") : QString();
     const QString sidecarPath = dir.filePath(base + ".json");
 
-    QJsonArray detections;
-    for (const Detection& d : frame.detections)
-        detections.append(QJsonObject{
-            {"class_id", d.classId},
-            {"name", d.name},
-            {"score", std::round(double(d.score) * 10000) / 10000},
-            {"box", QJsonObject{{"x", d.box.x()}, {"y", d.box.y()}, {"w", d.box.width()}, {"h", d.box.height()}}},
-        });
     QJsonObject sidecar{
         {"camera_id", frame.cameraId},
         {"camera_name", cameraName},
@@ -146,7 +149,7 @@ SnapshotResult SnapshotWriter::write(const ProcessedFrame& frame, const QString&
         {"source_size", sizeJson(frame.sourceSize)},
         {"image_size", sizeJson(image.size())},
         {"image", QFileInfo(imagePath).fileName()},
-        {"detections", detections},
+        {"detections", detectionsJson(frame.detections)},
     };
     if (!rawPath.isEmpty())
         sidecar["raw"] = QFileInfo(rawPath).fileName();

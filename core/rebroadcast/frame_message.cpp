@@ -1,5 +1,7 @@
 #include "rebroadcast/frame_message.h"
 
+#include "common/detection_json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QtEndian>
@@ -7,22 +9,12 @@
 
 namespace vigil {
 
-static double round1(double v) { return std::round(v * 10.0) / 10.0; }
-
 QJsonObject frameMetadata(const ProcessedFrame& frame, qint64 sentWallMs)
 {
     // receivedNs/processedNs are steady-clock: translate to wall time via the delivery stamp.
     const qint64 receivedWallMs = frame.wallMs - (frame.processedNs - frame.receivedNs) / 1000000;
-    QJsonArray detections;
-    for (const Detection& d : frame.detections) {
-        detections.append(QJsonObject{
-            {"name", d.name},
-            {"class_id", d.classId},
-            {"score", std::round(double(d.score) * 1000.0) / 1000.0},
-            {"box", QJsonArray{round1(d.box.x()), round1(d.box.y()), round1(d.box.width()),
-                               round1(d.box.height())}},
-        });
-    }
+    // The size of this message's JPEG; boxes stay in source pixels (source_width/height).
+    const QSize size = frame.size.isValid() ? frame.size : frame.sourceSize;
     return QJsonObject{
         {"type", "frame"},
         {"camera", frame.cameraId},
@@ -31,9 +23,11 @@ QJsonObject frameMetadata(const ProcessedFrame& frame, qint64 sentWallMs)
         {"received_ts", double(receivedWallMs)},
         {"processed_ts", double(frame.wallMs)},
         {"sent_ts", double(sentWallMs)},
-        {"width", frame.image.isNull() ? frame.sourceSize.width() : frame.image.width()},
-        {"height", frame.image.isNull() ? frame.sourceSize.height() : frame.image.height()},
-        {"detections", detections},
+        {"width", size.width()},
+        {"height", size.height()},
+        {"source_width", frame.sourceSize.width()},
+        {"source_height", frame.sourceSize.height()},
+        {"detections", detectionsJson(frame.detections)},
     };
 }
 

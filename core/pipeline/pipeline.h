@@ -1,0 +1,92 @@
+#pragma once
+// The running system, wired in one place: the processing scheduler, the cameras, the built-in demo
+// camera and the rebroadcast server (and, later, every other service such as motion, events and
+// MQTT). Desktop (ui/) and headless (app/) both drive this and only this. No QtWidgets.
+//
+// It takes the settings and the command line's overrides and applies them here only; it fills
+// each camera's capture limits from the settings' `limits`; and it knows the one shutdown order:
+// the server stops taking frames, cameras detach (without waiting on their readers), the demo
+// camera stops, the scheduler goes last.
+#include <QList>
+#include <QObject>
+#include <memory>
+
+#include "config/app_settings.h"
+#include "pipeline/camera.h"
+#include "pipeline/pipeline_overrides.h"
+
+namespace vigil {
+
+class DemoCamera;
+class ProcessingScheduler;
+class RebroadcastServer;
+
+class Pipeline : public QObject {
+    Q_OBJECT
+public:
+    explicit Pipeline(const AppSettings& settings, const PipelineOverrides& overrides = {},
+                      QObject* parent = nullptr);
+    ~Pipeline() override;  // shutdown()
+
+    // Starts the settings' cameras, then the command line's, then the demo camera when asked for,
+    // then the rebroadcast server when the settings (after overrides) enable it. Problems (the
+    // demo or the server could not start) are in startProblems(); cameras always start.
+    void start();
+    QStringList startProblems() const { return m_startProblems; }
+    // Stops everything in the one right order. Idempotent; the destructor calls it.
+    void shutdown();
+
+    const AppSettings& settings() const { return m_settings; }
+    // New app settings (not the cameras): limits reach running cameras, and the rebroadcast server
+    // restarts when its settings changed. The user's choice replaces the command line's.
+    void setSettings(const AppSettings& settings);
+
+    QList<Camera*> cameras() const { return m_cameras; }
+    Camera* camera(const QString& id) const;
+    QString uniqueId(const QString& wanted) const;
+
+    // Adds and starts a camera (its id made unique) and gives it to the rebroadcast server.
+    Camera* addCamera(CameraConfig config);
+    // Applies an edited config live (reconnects only when the connection settings changed).
+    bool updateCamera(const QString& id, CameraConfig config);
+    bool setGate(const QString& id, int skipFrames, double maxFps);
+    // Takes the camera off the server, tells views (cameraRemoved), then deletes it; never waits
+    // on its reader.
+    bool removeCamera(const QString& id);
+    // Starts the built-in demo server (once) and adds its camera.
+    Camera* startDemo(QString* error = nullptr);
+
+    // Rebroadcast (HTTP/WebSocket) server.
+    bool restartRebroadcast();  // with the current settings (after overrides); false on error
+    void stopRebroadcast();
+    bool rebroadcastRunning() const;
+    QUrl rebroadcastUrl() const;   // with ?token= when set: redact before showing it
+    QString rebroadcastError() const { return m_rebroadcastError; }
+    int rebroadcastClients() const;
+    // The settings the server runs with: the settings, or the command line's overrides of them.
+    AppSettings effectiveRebroadcastSettings() const;
+
+    // The config a camera gets: limits from the settings (and its own maxJpegSize).
+    CameraConfig withLimits(CameraConfig config) const;
+
+signals:
+    void cameraAdded(vigil::Camera* camera);
+    void cameraRemoved(const QString& id);   // before the camera is deleted
+    void cameraUpdated(vigil::Camera* camera);
+    void cameraStateChanged(vigil::Camera* camera, vigil::CameraState state, const QString& reason);
+    void rebroadcastChanged();
+
+private:
+    AppSettings m_settings;
+    PipelineOverrides m_overrides;
+    bool m_rebroadcastOverridden = false;
+    QStringList m_startProblems;
+    std::unique_ptr<ProcessingScheduler> m_scheduler;
+    std::unique_ptr<DemoCamera> m_demo;
+    QList<Camera*> m_cameras;                  // owned
+    std::unique_ptr<RebroadcastServer> m_server;
+    QString m_rebroadcastError;
+    bool m_shutDown = false;
+};
+
+} // namespace vigil

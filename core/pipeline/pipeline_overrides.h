@@ -1,0 +1,37 @@
+#pragma once
+// What the command line overrides in the settings for one run. Applied only by the Pipeline
+// (applyOverrides / the rebroadcast choice), so desktop and headless follow one policy.
+#include <QList>
+#include <QString>
+
+#include "config/app_settings.h"
+#include "config/camera_config.h"
+
+namespace vigil {
+
+struct PipelineOverrides {
+    int skipFrames = -1;              // --skip-frames; -1: keep
+    double maxFps = -1;               // --fps; -1: keep
+    bool detection = true;            // false: --no-detect
+    DetectorSettings detector;        // --model/--conf/--nms/--classes
+    bool detectorGiven = false;
+    int workers = 0;                  // --workers; 0: sized to the machine
+    int wsPort = -1;                  // --ws-port; -1: the settings decide
+    QString wsBind;                   // --ws-bind
+    QString wsToken;                  // --ws-token
+    bool demo = false;                // --demo: the built-in demo camera, for this run only
+    QList<CameraConfig> cameras;      // --camera: for this run only
+    // Headless runs a configuration file without saving it: the overrides apply to its cameras
+    // too. The desktop keeps saved cameras as saved (they would be written back overridden).
+    bool applyToSettingsCameras = false;
+
+    bool rebroadcastGiven() const { return wsPort >= 0 || !wsBind.isEmpty() || !wsToken.isEmpty(); }
+};
+
+// The camera with the command line's skip/fps/detection/detector applied.
+CameraConfig applyOverrides(CameraConfig camera, const PipelineOverrides& overrides);
+// The rebroadcast settings after the command line: --ws-port enables it on that port; --ws-bind
+// and --ws-token replace the settings' values.
+AppSettings applyRebroadcastOverrides(AppSettings settings, const PipelineOverrides& overrides);
+
+} // namespace vigil
