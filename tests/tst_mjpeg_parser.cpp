@@ -1,11 +1,14 @@
-// MjpegParser: framing, boundary variants, resync, size limits, bare-JPEG mode.
+// MjpegParser: framing, boundary variants, resync, size limits, bare-JPEG mode, pull API,
+// hostile inputs (bounded memory, counted and reported violations), slicing independence.
 #include <QFile>
+#include <QRandomGenerator>
 #include <QtTest>
 
 #include <opencv2/core.hpp>
 
 #include "processing/jpeg_codec.h"
 #include "capture/mjpeg_parser.h"
+#include "capture/part_timestamp.h"
 #include "test_util.h"
 
 using namespace vigil;
@@ -113,6 +116,68 @@ QByteArray withExifThumbnail(const QByteArray& jpeg, const QByteArray& thumb)
     return jpeg.left(2) + seg + jpeg.mid(2);
 }
 
+// Everything a parse produced, to compare two runs.
+struct Outcome {
+    QList<QByteArray> bodies;
+    QList<PartHeaders> headers;
+    MjpegParserStats stats;
+};
+
+// Feeds `stream` in slices of the given sizes (cycled), draining with next() after each.
+Outcome parsePull(const QByteArray& contentType, const CaptureLimits& limits, const QByteArray& stream,
+                  const QList<qsizetype>& slices)
+{
+    MjpegParser p;
+    p.setLimits(limits);
+    p.setContentType(contentType);
+    Outcome o;
+    MjpegPart part;
+    qsizetype at = 0;
+    for (int i = 0; at < stream.size(); ++i) {
+        const qsizetype n = std::min(slices[i % slices.size()], stream.size() - at);
+        p.feed(stream.constData() + at, n);
+        at += n;
+        while (p.next(&part)) {
+            o.bodies.append(part.body);
+            o.headers.append(part.headers);
+        }
+    }
+    o.stats = p.stats();
+    return o;
+}
+
+void compareStats(const MjpegParserStats& a, const MjpegParserStats& b)
+{
+    QCOMPARE(a.parts, b.parts);
+    QCOMPARE(a.oversizeParts, b.oversizeParts);
+    QCOMPARE(a.garbageBytes, b.garbageBytes);
+    QCOMPARE(a.resyncs, b.resyncs);
+    QCOMPARE(a.boundaryTooLong, b.boundaryTooLong);
+    QCOMPARE(a.headersTooLarge, b.headersTooLarge);
+    QCOMPARE(a.badContentLength, b.badContentLength);
+    QCOMPARE(a.noPartFound, b.noPartFound);
+}
+
+QByteArray clPart(const QByteArray& boundary, const QByteArray& jpeg)
+{
+    return "\r\n--" + boundary + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
+        + QByteArray::number(jpeg.size()) + "\r\n\r\n" + jpeg;
+}
+
+// Limits small enough that the tests reach them quickly.
+CaptureLimits smallLimits()
+{
+    CaptureLimits l;
+    l.maxPartBytes = 256 * 1024;
+    l.maxPartHeaderBytes = 16 * 1024;
+    l.maxBoundaryBytes = 256;
+    return l;
+}
+
+// What the parser may hold under smallLimits(), whatever the input: a part, a header block (and
+// its line), the bare-JPEG re-walk window, and allocation slack.
+constexpr qsizetype kHeldBound = 256 * 1024 + 3 * 16 * 1024 + 128 * 1024 + 64 * 1024;
+
 } // namespace
 
 class TestMjpegParser : public QObject {
@@ -142,6 +207,18 @@ private slots:
     void bareJpegResyncAfterTruncated();
     void resetForgetsPartialPart();
     void largeStreamInSlices();
+    void pullApi();
+    void feedBeforeDrainingKeepsBytes();
+    void destroyedInCallback();
+    void limitsApply();
+    void hostileInput_data();
+    void hostileInput();
+    void longBoundaryRefused();
+    void problemTakenOnce();
+    void randomSlicingGivesIdenticalParts_data();
+    void randomSlicingGivesIdenticalParts();
+    void timestamp_data();
+    void timestamp();
 };
 
 void TestMjpegParser::boundaryFromContentType_data()
@@ -612,6 +689,347 @@ void TestMjpegParser::largeStreamInSlices()
         QCOMPARE(parseSlices(p, stream, slice), jpegs);
     }
     QCOMPARE(p.stats().garbageBytes, quint64(0));
+}
+
+void TestMjpegParser::pullApi()
+{
+    const auto jpegs = sampleJpegs();
+    const QByteArray stream = esp32Stream(jpegs);
+    MjpegParser p;
+    p.setContentType("multipart/x-mixed-replace;boundary=" + kEspBoundary);
+    MjpegPart part;
+    QVERIFY(!p.next(&part)); // nothing fed
+    QList<QByteArray> bodies;
+    for (qsizetype at = 0; at < stream.size(); at += 100) {
+        // the slice lives only until next() returns false
+        const QByteArray slice = stream.mid(at, 100);
+        p.feed(slice);
+        while (p.next(&part)) {
+            bodies.append(part.body);
+            QCOMPARE(part.headers.size(), 3);
+        }
+    }
+    QCOMPARE(bodies, jpegs);
+    QCOMPARE(p.stats().parts, quint64(3));
+
+    // reset() between next() calls forgets the rest of the slice: no generation counter needed
+    p.reset();
+    p.feed(stream);
+    QVERIFY(p.next(&part));
+    QCOMPARE(part.body, jpegs[0]);
+    p.reset();
+    QVERIFY(!p.next(&part));
+    p.feed(stream);
+    int n = 0;
+    while (p.next(&part))
+        ++n;
+    QCOMPARE(n, 3);
+}
+
+void TestMjpegParser::feedBeforeDrainingKeepsBytes()
+{
+    const auto jpegs = sampleJpegs();
+    const QByteArray stream = esp32Stream(jpegs);
+    MjpegParser p;
+    p.setBoundary(kEspBoundary);
+    const qsizetype half = stream.size() / 2;
+    {
+        QByteArray first = stream.left(half);
+        p.feed(first);
+        MjpegPart part;
+        QVERIFY(p.next(&part)); // one part taken, the rest of `first` not drained yet
+        QCOMPARE(part.body, jpegs[0]);
+        p.feed(stream.mid(half)); // copies what was left of `first`
+        first.fill('x');          // the caller's bytes may go now
+    }
+    QList<QByteArray> rest;
+    MjpegPart part;
+    while (p.next(&part))
+        rest.append(part.body);
+    QCOMPARE(rest, jpegs.mid(1));
+}
+
+void TestMjpegParser::destroyedInCallback()
+{
+    const QByteArray stream = esp32Stream(sampleJpegs());
+    auto* p = new MjpegParser;
+    p->setBoundary(kEspBoundary);
+    int seen = 0;
+    p->setPartCallback([&](MjpegPart&&) {
+        ++seen;
+        delete p;
+    });
+    p->feed(stream);
+    QCOMPARE(seen, 1); // and nothing touched freed memory (ASan would say)
+}
+
+void TestMjpegParser::limitsApply()
+{
+    MjpegParser p;
+    CaptureLimits l;
+    l.maxPartBytes = 5000;
+    l.maxPartHeaderBytes = 300;
+    l.maxBoundaryBytes = 70;
+    p.setLimits(l);
+    QCOMPARE(p.limits(), l);
+    QCOMPARE(p.maxPartSize(), qsizetype(5000));
+    p.setMaxPartSize(6000);
+    QCOMPARE(p.limits().maxPartBytes, qint64(6000));
+    p.setBoundary("b");
+    // a 400-byte header block is too large for 300 bytes
+    const QByteArray jpeg = makeJpeg(16, 16, 4);
+    QByteArray stream = "--b\r\nX-Pad: " + QByteArray(400, 'p') + "\r\n\r\n" + jpeg + clPart("b", jpeg);
+    QCOMPARE(parseSlices(p, stream, 7), QList<QByteArray>{jpeg});
+    QCOMPARE(p.stats().headersTooLarge, quint64(1));
+    const auto problem = p.takeProblem();
+    QVERIFY(problem);
+    QCOMPARE(problem->kind, MjpegViolation::HeadersTooLarge);
+    QCOMPARE(problem->reason, QStringLiteral("not an MJPEG stream: part headers exceed 300 bytes (limits.max_part_header_bytes)"));
+    QVERIFY(!problem->reconnect);
+}
+
+void TestMjpegParser::hostileInput_data()
+{
+    // Each: a stream that starts with `prefix` and repeats `unit` for 4 MiB, then (when the
+    // parser can recover) a good part. Violations expected as "kind" counters, reason substring.
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("prefix");
+    QTest::addColumn<QByteArray>("unit");
+    QTest::addColumn<QList<int>>("kinds");
+    QTest::addColumn<QString>("reason");
+    const QByteArray mp = "multipart/x-mixed-replace;boundary=";
+    using V = MjpegViolation;
+    QTest::newRow("part headers never end")
+        << QByteArray(mp + "b") << QByteArray("--b\r\nContent-Type: image/jpeg\r\n")
+        << QByteArray("X-Pad: 0123456789abcdef\r\n") << QList<int>{int(V::HeadersTooLarge), int(V::NoPartFound)}
+        << QStringLiteral("not an MJPEG stream: part headers exceed 16 KiB (limits.max_part_header_bytes)");
+    QTest::newRow("one header line never ends")
+        << QByteArray(mp + "b") << QByteArray("--b\r\nX-Pad: ") << QByteArray(1000, 'p')
+        << QList<int>{int(V::HeadersTooLarge)} << QStringLiteral("part headers exceed 16 KiB");
+    QTest::newRow("Content-Length 99999999999999999999, endless body")
+        << QByteArray(mp + "b") << QByteArray("--b\r\nContent-Length: 99999999999999999999\r\n\r\n")
+        << QByteArray(4096, char(0x11)) << QList<int>{int(V::BadContentLength), int(V::PartTooLarge)}
+        << QStringLiteral("bad part header: Content-Length \"99999999999999999999\" is not a size");
+    QTest::newRow("Content-Length above the part limit")
+        << QByteArray(mp + "b") << QByteArray("--b\r\nContent-Length: 1073741824\r\n\r\n")
+        << QByteArray(4096, char(0x11)) << QList<int>{int(V::PartTooLarge)}
+        << QStringLiteral("a part of 1 GiB exceeds the 256 KiB limit (limits.max_part_bytes)");
+    QTest::newRow("endless part without Content-Length or boundary")
+        << QByteArray(mp + "b") << QByteArray("--b\r\nContent-Type: image/jpeg\r\n\r\n")
+        << QByteArray(4096, char(0x11)) << QList<int>{int(V::PartTooLarge)}
+        << QStringLiteral("a part exceeds the 256 KiB limit (limits.max_part_bytes)");
+    QTest::newRow("junk, no delimiter ever")
+        << QByteArray(mp + "b") << QByteArray() << QByteArray("-b-bb--a--b-x ") << QList<int>{int(V::NoPartFound)}
+        << QStringLiteral("not an MJPEG stream: no part found in 256 KiB of data");
+    // boundary-search worst cases: a long periodic boundary and its own letters
+    QTest::newRow("256-byte boundary of a, a forever")
+        << QByteArray(mp + QByteArray(256, 'a')) << QByteArray() << QByteArray(4096, 'a')
+        << QList<int>{int(V::NoPartFound)} << QStringLiteral("no part found");
+    QTest::newRow("boundary of dashes, dashes forever")
+        << QByteArray(mp + QByteArray(200, '-')) << QByteArray() << QByteArray(4096, '-')
+        << QList<int>{int(V::NoPartFound)} << QStringLiteral("no part found");
+    QTest::newRow("delimiter lookalikes forever")
+        << QByteArray(mp + "ab") << QByteArray() << QByteArray("--ab--a--abX\r\n--ab ") << QList<int>{int(V::NoPartFound)}
+        << QStringLiteral("no part found");
+    // bare JPEG: SOI, then APP0 segments of length 4 that each hold another SOI, without end
+    QTest::newRow("bare JPEG, nested SOI in APP0 forever")
+        << QByteArray("image/jpeg") << QByteArray("\xFF\xD8", 2) << QByteArray("\xFF\xE0\x00\x04\xFF\xD8", 6)
+        << QList<int>{int(V::PartTooLarge)} << QStringLiteral("a part exceeds the 256 KiB limit");
+    QTest::newRow("bare JPEG, SOI and entropy data forever")
+        << QByteArray("image/jpeg") << QByteArray("\xFF\xD8\xFF\xDA\x00\x02", 6) << QByteArray(4096, char(0x11))
+        << QList<int>{int(V::PartTooLarge)} << QStringLiteral("a part exceeds the 256 KiB limit");
+    QTest::newRow("bare JPEG, SOIs forever")
+        << QByteArray("image/jpeg") << QByteArray() << QByteArray("\xFF\xD8\xFF\xD8", 4)
+        << QList<int>{int(V::NoPartFound)} << QStringLiteral("no part found");
+}
+
+void TestMjpegParser::hostileInput()
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, prefix);
+    QFETCH(QByteArray, unit);
+    QFETCH(QList<int>, kinds);
+    QFETCH(QString, reason);
+    MjpegParser p;
+    p.setLimits(smallLimits());
+    p.setContentType(contentType);
+    const QByteArray boundary = p.boundary();
+    QByteArray chunk;
+    while (chunk.size() < 64 * 1024)
+        chunk += unit;
+    QStringList reasons;
+    qsizetype held = 0;
+    MjpegPart part;
+    int parts = 0;
+    auto feed = [&](const QByteArray& bytes) {
+        p.feed(bytes);
+        while (p.next(&part))
+            ++parts;
+        held = std::max(held, p.bufferedBytes());
+        while (auto problem = p.takeProblem()) {
+            QVERIFY(!problem->reconnect);
+            reasons << problem->reason;
+        }
+    };
+    feed(prefix);
+    for (int i = 0; i < 64; ++i) // 4 MiB
+        feed(chunk);
+    QCOMPARE(parts, 0);
+    QVERIFY2(held <= kHeldBound, qPrintable(QStringLiteral("held %1 bytes").arg(held)));
+    for (int kind : kinds)
+        QVERIFY2(p.stats().violations(MjpegViolation(kind)) >= 1, qPrintable(QString::number(kind)));
+    QVERIFY2(reasons.filter(reason).size() >= 1, qPrintable(reasons.join(" | ")));
+    // a good part after it is found
+    const QByteArray jpeg = makeJpeg(24, 16, 31);
+    feed(p.isBareJpegMode() ? jpeg : clPart(boundary, jpeg) + "\r\n--" + boundary + "\r\n");
+    QCOMPARE(parts, 1);
+    QVERIFY(held <= kHeldBound);
+}
+
+void TestMjpegParser::longBoundaryRefused()
+{
+    MjpegParser p;
+    p.setLimits(smallLimits());
+    // the issue's case: an 8000-byte boundary, then a stream of its letter
+    QVERIFY(p.setContentType("multipart/x-mixed-replace; boundary=" + QByteArray(8000, 'a')));
+    QVERIFY(p.needsReconnect());
+    QCOMPARE(p.stats().boundaryTooLong, quint64(1));
+    const auto problem = p.takeProblem();
+    QVERIFY(problem);
+    QCOMPARE(problem->kind, MjpegViolation::BoundaryTooLong);
+    QVERIFY(problem->reconnect);
+    QCOMPARE(problem->reason, QStringLiteral("not an MJPEG stream: its multipart boundary is 8000 bytes long, more "
+                                             "than 256 (limits.max_boundary_bytes)"));
+    const QByteArray as(64 * 1024, 'a');
+    MjpegPart part;
+    for (int i = 0; i < 32; ++i) {
+        p.feed(as);
+        QVERIFY(!p.next(&part));
+    }
+    QCOMPARE(p.bufferedBytes(), qsizetype(0));
+    p.reset();
+    QVERIFY(p.needsReconnect()); // settings are kept
+
+    // at the limit: accepted, and it parses
+    const QByteArray b256(256, 'q');
+    QVERIFY(p.setContentType("multipart/x-mixed-replace; boundary=" + b256));
+    QVERIFY(!p.needsReconnect());
+    QVERIFY(!p.takeProblem());
+    const QByteArray jpeg = makeJpeg(16, 16, 5);
+    QCOMPARE(parseSlices(p, clPart(b256, jpeg), 100), QList<QByteArray>{jpeg});
+    // a higher limit lets the long one through
+    CaptureLimits l = smallLimits();
+    l.maxBoundaryBytes = 4096;
+    p.setLimits(l);
+    QVERIFY(p.setContentType("multipart/x-mixed-replace; boundary=" + QByteArray(3000, 'z')));
+    QVERIFY(!p.needsReconnect());
+    QCOMPARE(parseSlices(p, clPart(QByteArray(3000, 'z'), jpeg), 1000), QList<QByteArray>{jpeg});
+}
+
+void TestMjpegParser::problemTakenOnce()
+{
+    MjpegParser p;
+    p.setLimits(smallLimits());
+    p.setBoundary("b");
+    QVERIFY(!p.takeProblem());
+    const QByteArray jpeg = makeJpeg(16, 16, 6);
+    p.feed("--b\r\nContent-Length: x\r\n\r\n" + jpeg + clPart("b", jpeg));
+    MjpegPart part;
+    QList<QByteArray> bodies;
+    while (p.next(&part))
+        bodies << part.body;
+    QCOMPARE(bodies, (QList<QByteArray>{jpeg, jpeg})); // the bad-length part ends at the next delimiter
+    const auto problem = p.takeProblem();
+    QVERIFY(problem);
+    QCOMPARE(problem->kind, MjpegViolation::BadContentLength);
+    QCOMPARE(problem->reason, QStringLiteral("bad part header: Content-Length \"x\" is not a size"));
+    QVERIFY(!p.takeProblem());
+    QCOMPARE(p.stats().badContentLength, quint64(1));
+}
+
+void TestMjpegParser::randomSlicingGivesIdenticalParts_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<int>("maxPart");
+    QTest::addColumn<int>("maxHeader");
+    const QByteArray mp = "multipart/x-mixed-replace;boundary=";
+    QList<QByteArray> jpegs;
+    for (int i = 0; i < 6; ++i)
+        jpegs << makeJpeg(16 + 8 * i, 16 + 4 * i, 200 + i);
+    const QByteArray big = makeJpeg(128, 96, 299, 95);
+    const QByteArray thumbed = withExifThumbnail(jpegs[1], jpegs[2]);
+    QTest::newRow("esp32 with junk") << QByteArray(mp + kEspBoundary)
+                                     << ("junk" + esp32Stream(jpegs.mid(0, 3)) + "x--12" + esp32Stream(jpegs.mid(3)))
+                                     << 8 * 1024 * 1024 << 16 * 1024;
+    QTest::newRow("no length, truncated headers, lookalikes")
+        << QByteArray(mp + "\"--zz\"")
+        << ("----zz\r\nContent-Ty" + noLengthStream(jpegs.mid(0, 2), "----zz") + "----zzX\r\n"
+            + noLengthStream(jpegs.mid(2), "----zz"))
+        << 8 * 1024 * 1024 << 16 * 1024;
+    QTest::newRow("limits reached") // parts and header blocks above small limits, bad lengths
+        << QByteArray(mp + "b")
+        << (clPart("b", big) + clPart("b", jpegs[0]) + "\r\n--b\r\nX-Pad: " + QByteArray(700, 'p') + "\r\n"
+            + clPart("b", jpegs[1]) + "\r\n--b\r\nContent-Length: 99999999999999999999\r\n\r\n" + big
+            + noLengthStream({jpegs[2], big, jpegs[3]}, "--b"))
+        << 4096 << 512;
+    QTest::newRow("bare: truncated, thumbnails, junk")
+        << QByteArray("image/jpeg")
+        << (jpegs[0].left(300) + jpegs[1] + "\r\n" + thumbed + "junk\xFF\xD8" + jpegs[2].left(900) + jpegs[3]
+            + big + jpegs[4])
+        << 4096 << 16 * 1024;
+}
+
+void TestMjpegParser::randomSlicingGivesIdenticalParts()
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, stream);
+    QFETCH(int, maxPart);
+    QFETCH(int, maxHeader);
+    CaptureLimits limits;
+    limits.maxPartBytes = maxPart;
+    limits.maxPartHeaderBytes = maxHeader;
+    const Outcome whole = parsePull(contentType, limits, stream, {stream.size()});
+    QVERIFY(whole.bodies.size() >= 2);
+    QRandomGenerator rng(1234);
+    for (int round = 0; round < 40; ++round) {
+        QList<qsizetype> slices;
+        const int maxSlice = round < 10 ? 8 : round < 30 ? 300 : 5000;
+        for (int i = 0; i < 64; ++i)
+            slices << 1 + rng.bounded(maxSlice);
+        const Outcome sliced = parsePull(contentType, limits, stream, slices);
+        QCOMPARE(sliced.bodies, whole.bodies);
+        QCOMPARE(sliced.headers, whole.headers);
+        compareStats(sliced.stats, whole.stats);
+    }
+}
+
+void TestMjpegParser::timestamp_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<qint64>("us");
+    QTest::newRow("esp32") << QByteArray("1000.000123") << qint64(1000000123);
+    QTest::newRow("short fraction") << QByteArray("12.5") << qint64(12500000);
+    QTest::newRow("long fraction") << QByteArray("12.1234567") << qint64(12123456);
+    QTest::newRow("no fraction") << QByteArray("12") << qint64(12000000);
+    QTest::newRow("spaces") << QByteArray(" 7.25 ") << qint64(7250000);
+    QTest::newRow("zero") << QByteArray("0.0") << qint64(0);
+    QTest::newRow("largest") << QByteArray("9223372036853.999999") << qint64(9223372036853999999);
+    QTest::newRow("overflow (issue 15)") << QByteArray("9223372036854775807.9") << qint64(-1);
+    QTest::newRow("just too large") << QByteArray("9223372036854.0") << qint64(-1);
+    QTest::newRow("huge") << QByteArray(QByteArray(400, '9') + ".9") << qint64(-1);
+    QTest::newRow("negative") << QByteArray("-1.5") << qint64(-1);
+    QTest::newRow("empty") << QByteArray() << qint64(-1);
+    QTest::newRow("text") << QByteArray("abc") << qint64(-1);
+    QTest::newRow("bad fraction") << QByteArray("1.x") << qint64(-1);
+    QTest::newRow("dot only") << QByteArray(".5") << qint64(-1);
+}
+
+void TestMjpegParser::timestamp()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(qint64, us);
+    QCOMPARE(parseTimestampUs(value), us);
 }
 
 QTEST_GUILESS_MAIN(TestMjpegParser)

@@ -42,7 +42,9 @@ QByteArray trimmedBytes(const char* b, const char* e)
 
 QString sizeText(qint64 bytes)
 {
-    constexpr qint64 kKiB = 1024, kMiB = 1024 * 1024;
+    constexpr qint64 kKiB = 1024, kMiB = 1024 * 1024, kGiB = 1024 * kMiB;
+    if (bytes >= kGiB)
+        return QStringLiteral("%1 GiB").arg(QString::number(double(bytes) / kGiB, 'g', bytes % kGiB ? 4 : 10));
     if (bytes >= kMiB)
         return QStringLiteral("%1 MiB").arg(QString::number(double(bytes) / kMiB, 'g', bytes % kMiB ? 4 : 10));
     if (bytes >= kKiB)
@@ -100,6 +102,7 @@ struct MjpegParser::Impl {
     qsizetype inLen = 0;
     qsizetype inPos = 0;
     QByteArray owned;
+    bool ownedIsCopy = false;  // `owned` is the parser's copy, not the caller's QByteArray
     qint64 inputUsed = 0;      // stream offset of in[inPos]
     QByteArray replay;         // bytes to walk again before the input (bare JPEG recovery)
     qsizetype replayPos = 0;
@@ -135,16 +138,19 @@ struct MjpegParser::Impl {
         owned = QByteArray();
     }
 
-    void push(const char* data, qsizetype n)
+    // `shared`: the same bytes as a QByteArray to hold on to (no copy), so a temporary may be fed.
+    void push(const char* data, qsizetype n, const QByteArray* shared = nullptr)
     {
         if (inPos < inLen) {
             QByteArray rest(in + inPos, inLen - inPos);
             rest.append(data, n);
             owned = std::move(rest);
+            ownedIsCopy = true;
             in = owned.constData();
             inLen = owned.size();
         } else {
-            owned = QByteArray();
+            owned = shared ? *shared : QByteArray();
+            ownedIsCopy = false;
             in = data;
             inLen = n;
         }
@@ -678,12 +684,16 @@ qsizetype MjpegParser::maxPartSize() const { return qsizetype(d->limits.maxPartB
 
 void MjpegParser::setPartCallback(PartCallback cb) { d->callback = std::move(cb); }
 
-void MjpegParser::feed(const char* data, qsizetype size)
+void MjpegParser::feed(const char* data, qsizetype size) { feed(data, size, nullptr); }
+
+void MjpegParser::feed(const QByteArray& data) { feed(data.constData(), data.size(), &data); }
+
+void MjpegParser::feed(const char* data, qsizetype size, const QByteArray* shared)
 {
     if (!data || size <= 0)
         return;
     const std::shared_ptr<Impl> keep = d; // stays valid even if the callback destroys this parser
-    keep->push(data, size);
+    keep->push(data, size, shared);
     MjpegPart part;
     while (keep->callback && keep->next(&part)) {
         const PartCallback cb = keep->callback; // the callback may replace itself
@@ -703,7 +713,9 @@ bool MjpegParser::needsReconnect() const { return d->refused; }
 
 qsizetype MjpegParser::bufferedBytes() const
 {
-    qsizetype n = d->body.capacity() + d->line.capacity() + d->owned.capacity();
+    qsizetype n = d->body.capacity() + d->line.capacity() + d->replay.capacity() + d->rewalk.capacity();
+    if (d->ownedIsCopy)
+        n += d->owned.capacity(); // the caller's bytes do not count, a copy does
     n += d->headers.capacity() * qsizetype(sizeof(PartHeaders::value_type));
     for (const auto& h : std::as_const(d->headers))
         n += h.first.capacity() + h.second.capacity();

@@ -78,9 +78,10 @@ public:
     qsizetype maxPartSize() const;
 
     // Hands the parser the next slice of the stream. Without a callback, drain it with next().
-    // Feeding again before next() returned false copies what is left (correct, but a copy).
+    // Raw bytes must stay valid until next() returned false; a QByteArray is held (shared, no
+    // copy). Feeding again before next() returned false copies what is left (correct, but a copy).
     void feed(const char* data, qsizetype size);
-    void feed(const QByteArray& data) { feed(data.constData(), data.size()); }
+    void feed(const QByteArray& data);
     // The next complete part; false when every fed byte is used (the parser keeps what it needs).
     bool next(MjpegPart* part);
 
@@ -105,6 +106,7 @@ public:
     static QByteArray boundaryFromContentType(const QByteArray& contentType);
 
 private:
+    void feed(const char* data, qsizetype size, const QByteArray* shared);
     struct Impl;
     std::shared_ptr<Impl> d; // shared with a running feed(), which survives the parser's destruction
 };
