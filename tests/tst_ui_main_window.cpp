@@ -75,7 +75,9 @@ private slots:
         m_server = new Esp32CameraServer(o, this);
         QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
 
-        m_manager = new CameraManager(configPath(), 2, this);
+        PipelineOverrides overrides;
+        overrides.workers = 2;
+        m_manager = new CameraManager(configPath(), overrides, this);
         QVERIFY(m_manager->load().isEmpty());
         QVERIFY(m_manager->isFirstLaunch());
         AppSettings s = m_manager->settings();
@@ -438,7 +440,9 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(bytes);
         f.close();
-        CameraManager manager(path, 1);
+        PipelineOverrides overrides;
+        overrides.workers = 1;
+        CameraManager manager(path, overrides);
         const QString message = manager.load();
         QVERIFY(!message.isEmpty());
         QVERIFY(manager.cameras().isEmpty());
