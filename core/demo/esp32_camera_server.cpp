@@ -1,12 +1,14 @@
 #include "demo/esp32_camera_server.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <algorithm>
 
 #include "common/log.h"
 #include "demo/scene_renderer.h"
@@ -25,7 +27,8 @@ QByteArray chunk(const QByteArray& data)
 } // namespace
 
 struct Esp32CameraServer::Client {
-    QTcpSocket* socket = nullptr;
+    QPointer<QTcpSocket> socket;
+    bool gone = false;  // disconnected: skipped everywhere until sweepClients() deletes it
     QByteArray request;
     bool streaming = false;
     bool chunked = true;
@@ -95,13 +98,23 @@ void Esp32CameraServer::close()
     m_timer.stop();
     if (m_server)
         m_server->close();
-    for (Client* c : std::as_const(m_clients)) {
-        c->socket->disconnect(this);
-        c->socket->abort();
-        c->socket->deleteLater();
+    const QList<Client*> clients = m_clients;
+    m_clients.clear();
+    for (Client* c : clients) {
+        if (c->socket) {
+            c->socket->disconnect(this);
+            c->socket->abort();
+            c->socket->deleteLater();
+        }
         delete c;
     }
-    m_clients.clear();
+}
+
+void Esp32CameraServer::sweepClients()
+{
+    for (qsizetype i = m_clients.size() - 1; i >= 0; --i)
+        if (m_clients[i]->gone)
+            delete m_clients.takeAt(i);
 }
 
 bool Esp32CameraServer::isListening() const { return m_server && m_server->isListening(); }
@@ -113,7 +126,10 @@ QUrl Esp32CameraServer::url() const
     return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(port()).arg(m_options.path));
 }
 
-int Esp32CameraServer::clientCount() const { return int(m_clients.size()); }
+int Esp32CameraServer::clientCount() const
+{
+    return int(std::count_if(m_clients.begin(), m_clients.end(), [](const Client* c) { return !c->gone; }));
+}
 quint64 Esp32CameraServer::framesSent() const { return m_sent; }
 
 void Esp32CameraServer::onNewConnection()
@@ -123,14 +139,12 @@ void Esp32CameraServer::onNewConnection()
         client->socket = socket;
         m_clients << client;
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onClientReadyRead(socket); });
-        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-            for (qsizetype i = 0; i < m_clients.size(); ++i) {
-                if (m_clients[i]->socket == socket) {
-                    delete m_clients.takeAt(i);
-                    break;
-                }
-            }
+        connect(socket, &QTcpSocket::disconnected, this, [this, client, socket] {
+            // Often emitted inside a write/flush/disconnectFromHost on this very client (onTick,
+            // sendFrame): deleting it here would leave them writing to freed memory.
+            client->gone = true;
             socket->deleteLater();
+            QMetaObject::invokeMethod(this, &Esp32CameraServer::sweepClients, Qt::QueuedConnection);
         });
     }
 }
@@ -139,7 +153,7 @@ void Esp32CameraServer::onClientReadyRead(QTcpSocket* socket)
 {
     Client* client = nullptr;
     for (Client* c : std::as_const(m_clients))
-        if (c->socket == socket)
+        if (c->socket == socket && !c->gone)
             client = c;
     if (!client || client->streaming)
         return;
@@ -204,8 +218,10 @@ void Esp32CameraServer::onTick()
         return;
     ensureFrames();
     const QByteArray& jpeg = m_frames[qsizetype(m_tick % quint64(m_frames.size()))];
-    for (Client* c : std::as_const(m_clients)) {
-        if (!c->streaming || c->stalled)
+    // By index: nothing is removed while we write (see sweepClients), but be safe if one is added.
+    for (qsizetype i = 0; i < m_clients.size(); ++i) {
+        Client* c = m_clients[i];
+        if (c->gone || !c->streaming || c->stalled || !c->socket)
             continue;
         // A client that can't keep up misses frames instead of buffering them.
         if (c->socket->bytesToWrite() > m_options.maxClientBacklog)
@@ -234,9 +250,10 @@ void Esp32CameraServer::sendFrame(Client& client, const QByteArray& jpeg)
         send(part);
         client.socket->write(client.chunked ? QByteArray::number(jpeg.size(), 16) + "\r\n" : QByteArray());
         client.socket->write(jpeg.left(jpeg.size() / 2));
+        client.streaming = false;  // before: flush/disconnectFromHost may emit disconnected right here
         client.socket->flush();
-        client.socket->disconnectFromHost();
-        client.streaming = false;
+        if (client.socket)
+            client.socket->disconnectFromHost();
         return;
     }
     if (m_options.mode == Mode::Stall && client.framesSent >= m_options.stallAfterFrames) {

@@ -67,9 +67,12 @@ private:
     void onTick();
     void sendFrame(Client& client, const QByteArray& jpeg);
     void ensureFrames();
+    void sweepClients();
 
     Options m_options;
     QTcpServer* m_server = nullptr;
+    // A disconnected client is only marked gone (its socket may disconnect synchronously in the
+    // middle of a write to it) and deleted from the event loop by sweepClients().
     QList<Client*> m_clients;
     QList<QByteArray> m_frames;
     QTimer m_timer;

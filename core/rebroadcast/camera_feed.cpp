@@ -41,11 +41,15 @@ CameraFeed::CameraFeed(Camera* camera, QObject* parent)
     camera->addSink(&m_sink);
 }
 
-CameraFeed::~CameraFeed()
+CameraFeed::~CameraFeed() { detach(); }
+
+void CameraFeed::detach(bool cameraAlive)
 {
+    std::lock_guard lock(m_cameraMutex);
     // After removeSink returns no worker touches m_sink again (Camera guarantees it).
-    if (m_camera)
+    if (m_camera && cameraAlive)
         m_camera->removeSink(&m_sink);
+    m_camera = nullptr;
 }
 
 void CameraFeed::subscribe(FeedSubscriber* s)
@@ -62,8 +66,13 @@ void CameraFeed::unsubscribe(FeedSubscriber* s)
 void CameraFeed::onFrameAvailable()
 {
     ProcessedFramePtr frame = m_sink.take();
-    if (!frame || !m_camera)
-        return;
+    StatsSnapshot stats;
+    {
+        std::lock_guard lock(m_cameraMutex);
+        if (!frame || !m_camera)
+            return;
+        stats = m_camera->stats();
+    }
     ++m_dispatched;
     auto out = std::make_shared<const OutgoingFrame>(std::move(frame));
     // Copy: a subscriber may unsubscribe (socket error) while we iterate.
@@ -72,7 +81,6 @@ void CameraFeed::onFrameAvailable()
         s->offerFrame(out);
 
     // Stats on every kStatsEvery-th processed result of the camera, even if the sink coalesced some.
-    const StatsSnapshot stats = m_camera->stats();
     const quint64 bucket = stats.processed / kStatsEvery;
     if (bucket > m_statsBucket) {
         m_statsBucket = bucket;

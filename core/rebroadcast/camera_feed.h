@@ -2,11 +2,13 @@
 // One camera as seen by the rebroadcast server: a LatestFrameSink that takes results off the
 // worker threads without blocking them, and a fan-out to the subscribed clients in the server's
 // thread. Also emits a stats message every kStatsEvery processed frames.
+// Threads: lives in the server thread; detach() may be called from the camera's thread.
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "pipeline/camera.h"
@@ -49,10 +51,13 @@ public:
     static constexpr quint64 kStatsEvery = 50;
 
     explicit CameraFeed(Camera* camera, QObject* parent = nullptr);
-    ~CameraFeed() override;  // detaches the sink from the camera (if it still exists)
+    ~CameraFeed() override;  // detach()
 
     QString cameraId() const { return m_id; }
-    Camera* camera() const { return m_camera.data(); }
+    // Any thread: takes the sink off the camera; once it returns, the feed never touches the
+    // camera again (no delivery, no stats), so the camera may be deleted. cameraAlive false: the
+    // camera is being destroyed (its sinks go with it), only forget it.
+    void detach(bool cameraAlive = true);
     void subscribe(FeedSubscriber* s);
     void unsubscribe(FeedSubscriber* s);
     quint64 framesDispatched() const { return m_dispatched; }
@@ -60,7 +65,8 @@ public:
 private:
     void onFrameAvailable();
 
-    QPointer<Camera> m_camera;
+    mutable std::mutex m_cameraMutex;  // guards m_camera against detach() from another thread
+    Camera* m_camera;
     QString m_id;
     LatestFrameSink m_sink;
     std::vector<FeedSubscriber*> m_subscribers;

@@ -1,6 +1,7 @@
 #include "rebroadcast/http_frontend.h"
 
 #include <QHttpServerRequest>
+#include <QTcpSocket>
 
 namespace vigil {
 
@@ -16,8 +17,10 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest& request, QTcpSocket* 
 
 void HttpFrontend::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket)
 {
-    makeResponder(request, socket).write(QByteArrayLiteral("not found\n"), QByteArrayLiteral("text/plain"),
+    makeResponder(request, socket).write(QByteArrayLiteral("not found\n"),
+                                         {{"Content-Type", "text/plain"}, {"Connection", "close"}},
                                          QHttpServerResponder::StatusCode::NotFound);
+    socket->disconnectFromHost();  // one request per connection (see ConnectionGate)
 }
 
 } // namespace vigil

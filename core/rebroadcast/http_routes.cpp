@@ -23,7 +23,8 @@ void reply(const QHttpServerRequest& req, QTcpSocket* socket, const QByteArray& 
            const QByteArray& mime, Status status = Status::Ok)
 {
     HttpFrontend::responder(req, socket)
-        .write(body, {{"Content-Type", mime}, {"Cache-Control", "no-store"}}, status);
+        .write(body, {{"Content-Type", mime}, {"Cache-Control", "no-store"}, {"Connection", "close"}}, status);
+    socket->disconnectFromHost();
 }
 
 void replyJson(const QHttpServerRequest& req, QTcpSocket* socket, const QJsonDocument& doc)
@@ -37,35 +38,27 @@ QByteArray resource(const QString& name)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-Camera* findCamera(const RouteContext& ctx, const QString& id)
-{
-    for (Camera* c : ctx.routeCameras())
-        if (c->id() == id)
-            return c;
-    return nullptr;
-}
-
-QJsonArray camerasJson(const RouteContext& ctx)
+QJsonArray camerasJson(const QList<Camera*>& cameras)
 {
     QJsonArray out;
-    for (Camera* c : ctx.routeCameras()) {
+    for (Camera* c : cameras) {
         const CameraConfig cfg = c->config();
         out.append(QJsonObject{
             {"id", cfg.id},
             {"name", cfg.displayName()},
             {"url", redactedUrlString(cfg.url)},
             {"state", stateName(c->state())},
-            {"reason", c->stateReason()},
+            {"reason", redactedText(c->stateReason())},
             {"detection", cfg.detectionEnabled},
         });
     }
     return out;
 }
 
-QJsonArray statsJson(const RouteContext& ctx)
+QJsonArray statsJson(const QList<Camera*>& cameras)
 {
     QJsonArray out;
-    for (Camera* c : ctx.routeCameras()) {
+    for (Camera* c : cameras) {
         QJsonObject o = c->stats().toJson();
         o.insert("id", c->id());
         o.insert("state", stateName(c->state()));
@@ -86,21 +79,51 @@ void serveViewer(const RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
 
 } // namespace
 
+Route matchRoute(const QString& path)
+{
+    if (path == "/" || path == "/index.html")
+        return {Route::Viewer, {}};
+    if (path == "/viewer.js" || path == "/viewer.css")
+        return {Route::Asset, path.mid(1)};
+    if (path == "/api/cameras")
+        return {Route::Cameras, {}};
+    if (path == "/api/stats")
+        return {Route::Stats, {}};
+    if (path == "/api/clients")
+        return {Route::Clients, {}};
+    // /cameras/<id>/<resource>
+    const QStringList parts = path.split('/');
+    if (parts.size() == 4 && parts[0].isEmpty() && parts[1] == "cameras" && !parts[2].isEmpty()) {
+        if (parts[3] == "snapshot.jpg")
+            return {Route::Snapshot, parts[2]};
+        if (parts[3] == "stream.mjpeg")
+            return {Route::Stream, parts[2]};
+    }
+    return {};
+}
+
 bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSocket* socket)
 {
     // Qt 6.4 hands a WebSocket upgrade over to its QWebSocketServer only when handleRequest() accepts
     // it: accept all of them untouched; RebroadcastServer checks path and token on the QWebSocket
-    // so that it can refuse with a WebSocket close code.
-    if (req.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+    // so that it can refuse with a WebSocket close code. ConnectionGate has already refused
+    // upgrades that are not well formed (e.g. without Connection: Upgrade); an answer here anyway
+    // so that such a request can never hang.
+    if (req.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        if (req.value("connection").toLower().contains("upgrade"))
+            return true;
+        reply(req, socket, "Upgrade: websocket needs Connection: Upgrade\n", "text/plain", Status::BadRequest);
         return true;
+    }
 
     const QString path = req.url().path();
     if (!tokenAccepted(ctx.routeToken(), req.url(), req.value("authorization"))) {
-        qCWarning(lcServer).noquote() << "rebroadcast: refused HTTP request without a valid token from"
-                                      << req.remoteAddress().toString() << path;
+        // Normally refused (and logged) by ConnectionGate before Qt read anything.
         HttpFrontend::responder(req, socket)
             .write(QByteArrayLiteral("valid token required\n"),
-                   {{"Content-Type", "text/plain"}, {"WWW-Authenticate", "Bearer"}}, Status::Unauthorized);
+                   {{"Content-Type", "text/plain"}, {"WWW-Authenticate", "Bearer"}, {"Connection", "close"}},
+                   Status::Unauthorized);
+        socket->disconnectFromHost();
         return true;
     }
     if (req.method() != QHttpServerRequest::Method::Get) {
@@ -108,51 +131,59 @@ bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
         return true;
     }
 
-    if (path == "/" || path == "/index.html") {
+    const Route route = matchRoute(path);
+    switch (route.kind) {
+    case Route::NotFound:
+        return false;
+    case Route::Viewer:
         serveViewer(ctx, req, socket);
         return true;
-    }
-    if (path == "/viewer.js" || path == "/viewer.css") {
-        const QString name = path.mid(1);
-        reply(req, socket, resource(name),
-              name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+    case Route::Asset:
+        reply(req, socket, resource(route.arg),
+              route.arg.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+        return true;
+    case Route::Cameras: {
+        QJsonArray list;
+        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { list = camerasJson(cameras); });
+        replyJson(req, socket, QJsonDocument(list));
         return true;
     }
-    if (path == "/api/cameras") {
-        replyJson(req, socket, QJsonDocument(camerasJson(ctx)));
+    case Route::Stats: {
+        QJsonArray list;
+        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { list = statsJson(cameras); });
+        replyJson(req, socket, QJsonDocument(list));
         return true;
     }
-    if (path == "/api/stats") {
-        replyJson(req, socket, QJsonDocument(statsJson(ctx)));
-        return true;
-    }
-    if (path == "/api/clients") {
+    case Route::Clients:
         replyJson(req, socket, QJsonDocument(ctx.routeClients()));
         return true;
+    case Route::Snapshot:
+    case Route::Stream:
+        break;
     }
 
-    // /cameras/<id>/<resource>
-    const QStringList parts = path.split('/');
-    if (parts.size() == 4 && parts[0].isEmpty() && parts[1] == "cameras") {
-        Camera* camera = findCamera(ctx, parts[2]);
-        if (!camera) {
-            reply(req, socket, "unknown camera\n", "text/plain", Status::NotFound);
-            return true;
+    bool known = false;
+    ProcessedFramePtr latest;
+    ctx.routeWithCameras([&](const QList<Camera*>& cameras) {
+        for (Camera* c : cameras) {
+            if (c->id() == route.arg) {
+                known = true;
+                if (route.kind == Route::Snapshot)
+                    latest = c->latestFrame();
+                return;
+            }
         }
-        if (parts[3] == "snapshot.jpg") {
-            const ProcessedFramePtr frame = camera->latestFrame();
-            if (!frame || frame->jpeg.isEmpty())
-                reply(req, socket, "no frame yet\n", "text/plain", Status::ServiceUnavailable);
-            else
-                reply(req, socket, frame->jpeg, "image/jpeg");
-            return true;
-        }
-        if (parts[3] == "stream.mjpeg") {
-            ctx.routeStartMjpeg(camera, path, socket);
-            return true;
-        }
+    });
+    if (!known) {
+        reply(req, socket, "unknown camera\n", "text/plain", Status::NotFound);
+    } else if (route.kind == Route::Stream) {
+        ctx.routeStartMjpeg(route.arg, path, socket);
+    } else if (!latest || latest->jpeg.isEmpty()) {
+        reply(req, socket, "no frame yet\n", "text/plain", Status::ServiceUnavailable);
+    } else {
+        reply(req, socket, latest->jpeg, "image/jpeg");
     }
-    return false;
+    return true;
 }
 
 } // namespace vigil

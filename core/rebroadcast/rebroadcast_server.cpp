@@ -1,91 +1,70 @@
 #include "rebroadcast/rebroadcast_server.h"
 
-#include <QTcpServer>
-#include <QTimer>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 #include "pipeline/camera.h"
 #include "common/log.h"
 #include "common/redact.h"
-#include "rebroadcast/access_token.h"
 #include "rebroadcast/camera_feed.h"
-#include "rebroadcast/http_frontend.h"
-#include "rebroadcast/mjpeg_viewer.h"
-#include "rebroadcast/ws_session.h"
+#include "rebroadcast/camera_registry.h"
+#include "rebroadcast/server_core.h"
 
 // Static library: the viewer resources must be pulled in explicitly (outside any namespace).
 static void initViewerResources() { Q_INIT_RESOURCE(vigil_viewer); }
 
 namespace vigil {
 
-// Private-use WebSocket close code (4000-4999) for "no such camera / endpoint".
-static constexpr int kCloseNotFound = 4404;
-
-RebroadcastServer::RebroadcastServer(QObject* parent) : QObject(parent)
+RebroadcastServer::RebroadcastServer(QObject* parent)
+    : QObject(parent), m_registry(std::make_shared<CameraRegistry>())
 {
     initViewerResources();
+    m_thread.setObjectName(QStringLiteral("rebroadcast"));
+    m_core = new ServerCore(m_registry);
+    m_core->moveToThread(&m_thread);
+    connect(m_core, &ServerCore::clientsChanged, this, &RebroadcastServer::clientsChanged, Qt::QueuedConnection);
+    m_thread.start();
 }
 
 RebroadcastServer::~RebroadcastServer()
 {
-    stop();
-    const QList<CameraFeed*> feeds = m_feeds;
-    m_feeds.clear();
-    qDeleteAll(feeds);  // detaches the sinks from the cameras
+    // Detach every feed here (no delivery, no camera access afterwards), then let the server
+    // thread close its clients and delete the feeds.
+    const QList<CameraFeed*> feeds = m_registry->clear();
+    QMetaObject::invokeMethod(m_core, [core = m_core, feeds] {
+        core->stop();
+        qDeleteAll(feeds);
+        delete core;
+    }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
 }
 
 bool RebroadcastServer::start(const RebroadcastOptions& options, QString* error)
 {
     stop();
+    bool ok = false;
+    quint16 port = 0;
+    QString err;
+    QMetaObject::invokeMethod(m_core, [&] { ok = m_core->start(options, &err, &port); },
+                              Qt::BlockingQueuedConnection);
     m_options = options;
-    auto* tcp = new QTcpServer();
-    if (!tcp->listen(options.address, options.port)) {
-        const QString msg = QStringLiteral("cannot listen on %1:%2: %3")
-                                .arg(options.address.toString())
-                                .arg(options.port)
-                                .arg(tcp->errorString());
-        delete tcp;
-        qCWarning(lcServer).noquote() << "rebroadcast:" << msg;
+    m_port = ok ? port : 0;
+    if (!ok) {
         if (error)
-            *error = msg;
+            *error = err;
         return false;
     }
-    m_http = new HttpFrontend([this](const QHttpServerRequest& req, QTcpSocket* socket) {
-        return handleHttpRequest(*this, req, socket);
-    }, this);
-    m_http->bind(tcp);  // reparents tcp to m_http
-    m_tcp = tcp;
-    connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this, &RebroadcastServer::onNewWebSocket);
     qCInfo(lcServer).noquote() << "rebroadcast: serving on" << redactedUrlString(viewerUrl());
     return true;
 }
 
 void RebroadcastServer::stop()
 {
-    const bool hadClients = clientCount() > 0;
-    const QList<WsSession*> sessions = m_sessions;
-    const QList<MjpegViewer*> clients = m_mjpegClients;
-    m_sessions.clear();
-    m_mjpegClients.clear();
-    for (CameraFeed* feed : std::as_const(m_feeds)) {
-        for (WsSession* s : sessions)
-            feed->unsubscribe(s);
-        for (MjpegViewer* c : clients)
-            feed->unsubscribe(c);
-    }
-    qDeleteAll(sessions);
-    qDeleteAll(clients);
-    delete m_http;  // closes the listening socket and any open HTTP connections
-    m_http = nullptr;
-    m_tcp = nullptr;
-    if (hadClients)
-        emit clientsChanged(0);
+    if (!m_port)
+        return;
+    QMetaObject::invokeMethod(m_core, [core = m_core] { core->stop(); }, Qt::BlockingQueuedConnection);
+    m_port = 0;
 }
-
-bool RebroadcastServer::isRunning() const { return m_tcp && m_tcp->isListening(); }
-
-quint16 RebroadcastServer::port() const { return m_tcp ? m_tcp->serverPort() : 0; }
 
 QUrl RebroadcastServer::viewerUrl() const
 {
@@ -112,172 +91,33 @@ QUrl RebroadcastServer::viewerUrl() const
 
 void RebroadcastServer::addCamera(Camera* camera)
 {
-    if (!camera || feedFor(camera->id()))
+    if (!camera || !m_registry->add(camera, camera->id()))
         return;
-    auto* feed = new CameraFeed(camera, this);
-    m_feeds.append(feed);
-    // A camera destroyed without removeCamera(): drop its feed (the sink is gone with it).
-    connect(camera, &QObject::destroyed, feed, [this, feed] { removeFeed(feed); });
-    for (WsSession* s : std::as_const(m_sessions))
-        if (s->cameraId().isEmpty())
-            feed->subscribe(s);
+    // Fallback for a camera deleted without removeCamera(): forget it as early as Qt tells us.
+    connect(camera, &QObject::destroyed, this, [this, camera] { forget(camera, false); }, Qt::DirectConnection);
+    QMetaObject::invokeMethod(m_core, [core = m_core, camera] { core->attachCamera(camera); }, Qt::QueuedConnection);
 }
 
-void RebroadcastServer::removeCamera(Camera* camera)
-{
-    for (CameraFeed* feed : std::as_const(m_feeds)) {
-        if (feed->camera() == camera) {
-            removeFeed(feed);
-            return;
-        }
-    }
-}
+void RebroadcastServer::removeCamera(Camera* camera) { forget(camera, true); }
 
-void RebroadcastServer::removeFeed(CameraFeed* feed)
+void RebroadcastServer::forget(Camera* camera, bool cameraAlive)
 {
-    if (!m_feeds.removeOne(feed))
+    QString id;
+    CameraFeed* feed = m_registry->remove(camera, &id, cameraAlive);  // detached: nothing reaches it any more
+    disconnect(camera, &QObject::destroyed, this, nullptr);
+    if (id.isEmpty() && !feed)
         return;
-    const QString id = feed->cameraId();
-    // Clients of only this camera have nothing left to receive.
-    for (WsSession* s : std::as_const(m_sessions))
-        if (s->cameraId() == id)
-            s->closeWith(QWebSocketProtocol::CloseCodeGoingAway, "camera removed");
-    const QList<MjpegViewer*> clients = m_mjpegClients;
-    for (MjpegViewer* c : clients)
-        if (c->cameraId() == id)
-            dropMjpeg(c);
-    delete feed;
+    QMetaObject::invokeMethod(m_core, [core = m_core, feed, id] { core->dropFeed(feed, id); },
+                              Qt::QueuedConnection);
 }
 
-CameraFeed* RebroadcastServer::feedFor(const QString& id) const
-{
-    for (CameraFeed* feed : m_feeds)
-        if (feed->cameraId() == id)
-            return feed;
-    return nullptr;
-}
-
-int RebroadcastServer::clientCount() const { return int(m_sessions.size() + m_mjpegClients.size()); }
+int RebroadcastServer::clientCount() const { return m_core->clientCount(); }
 
 QList<RebroadcastClientStats> RebroadcastServer::clientStats() const
 {
     QList<RebroadcastClientStats> out;
-    for (const WsSession* s : m_sessions)
-        out.append(s->stats());
-    for (const MjpegViewer* c : m_mjpegClients)
-        out.append(c->stats());
+    QMetaObject::invokeMethod(m_core, [&] { out = m_core->clientStats(); }, Qt::BlockingQueuedConnection);
     return out;
-}
-
-QList<Camera*> RebroadcastServer::routeCameras() const
-{
-    QList<Camera*> out;
-    for (CameraFeed* feed : m_feeds)
-        if (feed->camera())
-            out.append(feed->camera());
-    return out;
-}
-
-QJsonArray RebroadcastServer::routeClients() const
-{
-    QJsonArray out;
-    for (const RebroadcastClientStats& s : clientStats())
-        out.append(s.toJson());
-    return out;
-}
-
-void RebroadcastServer::routeStartMjpeg(Camera* camera, const QString& path, QTcpSocket* socket)
-{
-    CameraFeed* feed = feedFor(camera->id());
-    if (!feed)
-        return;
-    auto* client = new MjpegViewer(socket, camera->id(), path, m_options.maxClientBacklogBytes, this);
-    connect(client, &MjpegViewer::finished, this, [this, client] { dropMjpeg(client); });
-    m_mjpegClients.append(client);
-    feed->subscribe(client);
-    qCInfo(lcServer).noquote() << "rebroadcast: MJPEG client" << socket->peerAddress().toString() << path;
-    // Start with the latest result so the client sees a picture at once.
-    if (const ProcessedFramePtr latest = camera->latestFrame())
-        client->offerFrame(std::make_shared<const OutgoingFrame>(latest));
-    emit clientsChanged(clientCount());
-}
-
-void RebroadcastServer::dropMjpeg(MjpegViewer* client)
-{
-    if (!m_mjpegClients.removeOne(client))
-        return;
-    for (CameraFeed* feed : std::as_const(m_feeds))
-        feed->unsubscribe(client);
-    client->deleteLater();
-    emit clientsChanged(clientCount());
-}
-
-void RebroadcastServer::dropSession(WsSession* session)
-{
-    if (!m_sessions.removeOne(session))
-        return;
-    for (CameraFeed* feed : std::as_const(m_feeds))
-        feed->unsubscribe(session);
-    session->deleteLater();
-    emit clientsChanged(clientCount());
-}
-
-void RebroadcastServer::rejectWebSocket(QWebSocket* socket, int code, const QString& reason)
-{
-    // Keep the socket until the close handshake completes (or give up after a few seconds).
-    socket->setParent(this);
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(5000, socket, [socket] { socket->abort(); });
-    // Closed from the event loop: QWebSocketServer still has a queued handshake step for this
-    // socket, which warns ("peek: device not open") when the socket is already closed.
-    QTimer::singleShot(0, socket, [socket, code, reason] {
-        socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
-    });
-}
-
-void RebroadcastServer::onNewWebSocket()
-{
-    while (m_http && m_http->hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> ws = m_http->nextPendingWebSocketConnection();
-        if (!ws)
-            break;
-        const QUrl url = ws->requestUrl();
-        const QString peer = ws->peerAddress().toString();
-        if (!tokenAccepted(m_options.token, url)) {
-            qCWarning(lcServer).noquote() << "rebroadcast: refused WebSocket without a valid token from"
-                                          << peer << url.path();
-            rejectWebSocket(ws.release(), QWebSocketProtocol::CloseCodePolicyViolated,
-                            "valid token required");
-            continue;
-        }
-        const QString path = url.path();
-        QString cameraId;
-        if (path.startsWith("/ws/"))
-            cameraId = path.mid(4);
-        else if (path != "/ws" && path != "/ws/") {
-            rejectWebSocket(ws.release(), kCloseNotFound, "unknown endpoint " + path);
-            continue;
-        }
-        CameraFeed* only = cameraId.isEmpty() ? nullptr : feedFor(cameraId);
-        if (!cameraId.isEmpty() && !only) {
-            qCInfo(lcServer).noquote() << "rebroadcast: WebSocket for unknown camera" << cameraId << "from" << peer;
-            rejectWebSocket(ws.release(), kCloseNotFound, "unknown camera " + cameraId);
-            continue;
-        }
-        const bool binary = QUrlQuery(url).queryItemValue("format") == "binary";
-        auto* session = new WsSession(std::move(ws), cameraId, binary, m_options.maxClientBacklogBytes, this);
-        connect(session, &WsSession::finished, this, [this, session] { dropSession(session); });
-        m_sessions.append(session);
-        if (only) {
-            only->subscribe(session);
-        } else {
-            for (CameraFeed* feed : std::as_const(m_feeds))
-                feed->subscribe(session);
-        }
-        qCInfo(lcServer).noquote() << "rebroadcast: WebSocket client" << peer << path
-                                   << (binary ? "binary" : "json");
-        emit clientsChanged(clientCount());
-    }
 }
 
 } // namespace vigil

@@ -1,40 +1,29 @@
 #pragma once
 // Rebroadcasts the annotated results of cameras to browsers and other programs, on one port:
 // HTTP (viewer page, JSON API, snapshots, MJPEG restream) and WebSocket (/ws, /ws/<id>).
-// Lives in and runs entirely in the thread that created it; frames come from the processing
-// workers through one LatestFrameSink per camera, so the pipeline is never blocked.
 // Protocol: docs/rebroadcast.md.
-#include <QHostAddress>
-#include <QJsonArray>
+//
+// Threads: this object is the API and lives in its owner's thread (GUI or CLI main thread); all
+// of it is called from there. The server itself (sockets, clients, encoding) runs in a QThread
+// this object owns ("rebroadcast"), so viewers never cost the GUI thread anything. Frames come
+// from the processing workers through one LatestFrameSink per camera, so the pipeline is never
+// blocked either.
 #include <QList>
 #include <QObject>
-#include <QPointer>
+#include <QThread>
 #include <QUrl>
 #include <memory>
 
 #include "rebroadcast/client_stats.h"
-#include "rebroadcast/http_routes.h"
-
-class QTcpServer;
-class QTcpSocket;
-class QWebSocket;
+#include "rebroadcast/rebroadcast_options.h"
 
 namespace vigil {
 
 class Camera;
-class CameraFeed;
-class HttpFrontend;
-class MjpegViewer;
-class WsSession;
+class CameraRegistry;
+class ServerCore;
 
-struct RebroadcastOptions {
-    QHostAddress address = QHostAddress::LocalHost;  // 127.0.0.1 unless the user chooses another
-    quint16 port = 0;                                 // 0: pick a free port
-    QString token;                                    // empty: no token required
-    qint64 maxClientBacklogBytes = 1 << 20;          // unsent bytes above which frames are replaced
-};
-
-class RebroadcastServer : public QObject, private RouteContext {
+class RebroadcastServer : public QObject {
     Q_OBJECT
 public:
     explicit RebroadcastServer(QObject* parent = nullptr);
@@ -42,15 +31,18 @@ public:
 
     bool start(const RebroadcastOptions& options, QString* error);  // clear error e.g. port in use
     void stop();
-    bool isRunning() const;
-    quint16 port() const;
+    bool isRunning() const { return m_port != 0; }
+    quint16 port() const { return m_port; }
     QUrl viewerUrl() const;                 // http://<address>:<port>/ (with ?token=... when set)
 
-    void addCamera(Camera* camera);         // not owned; the server removes itself as sink on removeCamera/destruction
+    // Not owned. After removeCamera() returns, the server never touches the camera again (no
+    // delivery to its feed, no getter): call it before deleting a camera. Never blocks on the
+    // server thread.
+    void addCamera(Camera* camera);
     void removeCamera(Camera* camera);
     int clientCount() const;
 
-    // Per-client delivery counters (also at GET /api/clients).
+    // Per-client delivery counters (also at GET /api/clients). Waits for the server thread.
     QList<RebroadcastClientStats> clientStats() const;
     RebroadcastOptions options() const { return m_options; }
 
@@ -58,25 +50,13 @@ signals:
     void clientsChanged(int count);
 
 private:
-    void onNewWebSocket();
-    void rejectWebSocket(QWebSocket* socket, int code, const QString& reason);
-    void removeFeed(CameraFeed* feed);
-    void dropSession(WsSession* session);
-    void dropMjpeg(MjpegViewer* client);
-    CameraFeed* feedFor(const QString& id) const;
-
-    // RouteContext
-    QList<Camera*> routeCameras() const override;
-    QString routeToken() const override { return m_options.token; }
-    QJsonArray routeClients() const override;
-    void routeStartMjpeg(Camera* camera, const QString& path, QTcpSocket* socket) override;
+    void forget(Camera* camera, bool cameraAlive);
 
     RebroadcastOptions m_options;
-    HttpFrontend* m_http = nullptr;          // exists while running
-    QTcpServer* m_tcp = nullptr;             // owned by m_http
-    QList<CameraFeed*> m_feeds;              // in the order cameras were added
-    QList<WsSession*> m_sessions;
-    QList<MjpegViewer*> m_mjpegClients;
+    quint16 m_port = 0;
+    std::shared_ptr<CameraRegistry> m_registry;
+    QThread m_thread;
+    ServerCore* m_core = nullptr;           // lives in m_thread
 };
 
 } // namespace vigil
