@@ -1,5 +1,6 @@
 #include "empty_state.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -23,14 +24,15 @@ EmptyState::EmptyState(QWidget* parent) : QWidget(parent)
     title->setFont(f);
     title->setAlignment(Qt::AlignCenter);
 
-    auto* text = new QLabel(tr("Vigil watches MJPEG network cameras (ESP32-CAM, IP cameras, anything that "
+    auto* text = m_text = new QLabel(tr("Vigil watches MJPEG network cameras (ESP32-CAM, IP cameras, anything that "
                                "serves multipart JPEG over HTTP), detects objects locally and shows "
                                "annotated live video with live statistics."),
                             this);
     text->setObjectName(QStringLiteral("hint"));
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
-    text->setFixedWidth(520);  // a fixed width lets the wrapped label get its full height
+    text->setFixedWidth(520);
+    fitText();
 
     auto* add = new QPushButton(icons::addCamera(), tr("Add camera…"), this);
     add->setObjectName(QStringLiteral("primary"));
@@ -61,6 +63,21 @@ EmptyState::EmptyState(QWidget* parent) : QWidget(parent)
     col->addSpacing(20);
     col->addLayout(buttons);
     col->addStretch(4);
+}
+
+// A wrapped label placed with an alignment gets its sizeHint height, which Qt computes for a width
+// of its own choosing (fewer, longer lines), not for its real width: the text was clipped. Its
+// minimum height is the height it needs at its real width, recomputed when the font changes.
+void EmptyState::fitText()
+{
+    m_text->setMinimumHeight(m_text->heightForWidth(m_text->width()));
+}
+
+void EmptyState::changeEvent(QEvent* event)
+{
+    if (m_text && (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange))
+        fitText();
+    QWidget::changeEvent(event);
 }
 
 } // namespace vigil

@@ -2,6 +2,8 @@
 // Shown while there are no cameras: what Vigil does and the two ways to start.
 #include <QWidget>
 
+class QLabel;
+
 namespace vigil {
 
 class EmptyState : public QWidget {
@@ -12,6 +14,14 @@ public:
 signals:
     void addCameraClicked();
     void demoClicked();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void fitText();
+
+    QLabel* m_text = nullptr;
 };
 
 } // namespace vigil
