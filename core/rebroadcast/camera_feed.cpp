@@ -36,6 +36,8 @@ const QString& OutgoingFrame::textMessage(qint64 sentWallMs) const
 CameraFeed::CameraFeed(Camera* camera, QObject* parent)
     : QObject(parent), m_camera(camera), m_id(camera->id())
 {
+    // Viewers get the camera's own size as JPEG, whatever size a tile on screen asked for.
+    m_sink.setFormat(FrameFormat{QSize(), false, true});
     connect(&m_sink, &LatestFrameSink::frameAvailable, this, &CameraFeed::onFrameAvailable);
     m_statsBucket = camera->stats().processed / kStatsEvery;
     camera->addSink(&m_sink);
