@@ -327,8 +327,8 @@ struct MjpegParser::Impl {
         case State::Headers: return stepHeaders(d, n);
         case State::Body: return stepBody(d, n);
         case State::ScanBody: return stepScanBody(d, n);
-        case State::SeekSoi: return stepSeek(d, n);
-        case State::JpegBody: return stepJpegBody(d, n);
+        case State::SeekSoi:
+        case State::JpegBody: return stepBare(d, n);
         case State::Refused: return n;
         }
         return n;
@@ -341,7 +341,7 @@ struct MjpegParser::Impl {
     void beginBody();
     qsizetype stepBody(const char* d, qsizetype n);
     qsizetype stepScanBody(const char* d, qsizetype n);
-    qsizetype stepJpegBody(const char* d, qsizetype n);
+    qsizetype stepBare(const char* d, qsizetype n);
 
     void enterDelimiterLine()
     {
@@ -359,18 +359,7 @@ qsizetype MjpegParser::Impl::stepSeek(const char* d, qsizetype n)
     searched(windowBefore, d, used);
     if (hit < 0)
         return n;
-    if (state == State::SeekDelimiter) {
-        enterDelimiterLine();
-        return used;
-    }
-    // bare JPEG: SOI found, its bytes start the part
-    inGarbage = false;
-    search.reset();
-    state = State::JpegBody;
-    dropping = false;
-    body = QByteArray();
-    appendBody(kSoi.constData(), kSoi.size());
-    jpeg.startAtMarker();
+    enterDelimiterLine();
     return used;
 }
 
@@ -415,11 +404,12 @@ qsizetype MjpegParser::Impl::stepDelimiterLine(const char* d, qsizetype n)
             // junk, but for the bytes that may still begin the next delimiter
             markResync();
             addGarbage(search.size() + delimiterLineBytes - search.matched());
-            if (again)
-                enterDelimiterLine();
-            else
+            if (!again) {
                 state = State::SeekDelimiter;
-            return i + 1;
+                return i + 1;
+            }
+            delimiterLineBytes = 0; // the newer delimiter's line starts after this byte
+            closeDashes = 0;
         }
     }
     return n;
@@ -582,52 +572,97 @@ qsizetype MjpegParser::Impl::stepScanBody(const char* d, qsizetype n)
     return take;
 }
 
-qsizetype MjpegParser::Impl::stepJpegBody(const char* d, qsizetype n)
+// Bare JPEG: SOI search and marker walk in one loop over the slice. A part is copied once: when
+// it ends (from the slice) or when the slice ends (what it has so far into `body`); junk that
+// merely looked like a JPEG start is never copied.
+qsizetype MjpegParser::Impl::stepBare(const char* d, qsizetype n)
 {
-    qsizetype used = 0;
-    const JpegScan::Result r = jpeg.scan(reinterpret_cast<const uchar*>(d), n, &used);
-    if (!dropping) {
-        if (qint64(body.size()) + used > limits.maxPartBytes)
-            partTooLarge(-1);
-        else
-            appendBody(d, used);
-    }
-    if (r == JpegScan::Result::NeedMore)
-        return n;
-    state = State::SeekSoi;
-    search.reset();
-    if (r == JpegScan::Result::End) {
-        if (dropping)
+    qsizetype i = 0;
+    qsizetype begin = 0; // JpegBody: the part is body + d[begin..i)
+    while (i < n) {
+        if (state == State::SeekSoi) {
+            const qsizetype windowBefore = search.matched();
+            const qsizetype hit = search.scan(d + i, n - i);
+            const qsizetype used = hit < 0 ? n - i : hit;
+            searched(windowBefore, d + i, used);
+            if (hit < 0)
+                return n;
+            i += used;
+            inGarbage = false;
+            search.reset();
+            state = State::JpegBody;
             dropping = false;
-        else
-            emitPart();
-        return used;
-    }
-    // Not a JPEG after all (or a truncated one followed by the next): search for SOI from the
-    // offending byte; an FF before it may begin that SOI.
-    const bool afterFF = jpeg.corruptAfterFF();
-    if (afterFF)
-        search.setMatched(1);
-    if (dropping) {
-        dropping = false; // counted as too large already
-        body = QByteArray();
-        return used;
-    }
-    markResync();
-    const qint64 end = pos + used; // stream offset of the offending byte
-    const qint64 from = std::max<qint64>(1, rewalkFrontier - (end - body.size()));
-    const qsizetype soi = from < body.size() ? body.indexOf(kSoi, from) : -1;
-    if (soi > 0 && body.size() - soi <= kMaxRewalk) {
-        // the next JPEG began inside this one: walk it again from its SOI
-        addGarbage(soi);
-        rewalk = body.mid(soi);
-        rewalkFrontier = end;
+            body.resize(0);
+            if (i >= kSoi.size()) {
+                begin = i - kSoi.size();
+            } else { // SOI began in an earlier slice
+                appendBody(kSoi.constData(), kSoi.size());
+                begin = i;
+            }
+            jpeg.startAtMarker();
+            continue;
+        }
+        if (i == 0) // the part began in an earlier slice
+            begin = 0;
+        qsizetype used = 0;
+        const JpegScan::Result r = jpeg.scan(reinterpret_cast<const uchar*>(d + i), n - i, &used);
+        i += used;
+        if (!dropping && qint64(body.size()) + (i - begin) > limits.maxPartBytes)
+            partTooLarge(-1);
+        if (r == JpegScan::Result::NeedMore) {
+            if (!dropping)
+                appendBody(d + begin, i - begin);
+            return n;
+        }
+        state = State::SeekSoi;
         search.reset();
-    } else {
-        addGarbage(body.size() - (afterFF ? 1 : 0));
+        if (r == JpegScan::Result::End) {
+            if (dropping) {
+                dropping = false;
+                continue;
+            }
+            if (body.isEmpty())
+                body = QByteArray(d + begin, i - begin);
+            else
+                appendBody(d + begin, i - begin);
+            emitPart();
+            return i;
+        }
+        // Not a JPEG after all (or a truncated one followed by the next): search for SOI from the
+        // offending byte; an FF before it may begin that SOI.
+        const bool afterFF = jpeg.corruptAfterFF();
+        if (afterFF)
+            search.setMatched(1);
+        if (dropping) {
+            dropping = false; // counted as too large already
+            body = QByteArray();
+            continue;
+        }
+        markResync();
+        const qint64 partSize = body.size() + (i - begin);
+        const qint64 end = pos + i; // stream offset of the offending byte
+        const qint64 from = std::max<qint64>(1, rewalkFrontier - (end - partSize));
+        qsizetype soi = -1;
+        if (from + kSoi.size() <= partSize) {
+            appendBody(d + begin, i - begin);
+            begin = i;
+            soi = body.indexOf(kSoi, from);
+        }
+        if (soi > 0 && partSize - soi <= kMaxRewalk) {
+            // the next JPEG began inside this one: walk it again from its SOI
+            addGarbage(soi);
+            rewalk = body.mid(soi);
+            rewalkFrontier = end;
+            search.reset();
+            body.resize(0);
+            return i;
+        }
+        addGarbage(partSize - (afterFF ? 1 : 0));
+        body.resize(0); // kept for the next part: junk full of SOIs allocates nothing
     }
-    body = QByteArray();
-    return used;
+    if (state == State::JpegBody && !dropping)
+        appendBody(d + begin, n - begin); // the slice ended right after an SOI
+    return n;
 }
 
 // ---------------------------------------------------------------------------

@@ -40,11 +40,13 @@ public:
     // One byte; true when it completes the pattern.
     bool push(char c)
     {
+        const char* p = m_pattern.constData();
+        const qsizetype* fail = m_fail.constData();
         const qsizetype m = m_pattern.size();
-        qsizetype k = m_matched == m ? m_fail[m - 1] : m_matched;
-        while (k > 0 && c != m_pattern[k])
-            k = m_fail[k - 1];
-        if (c == m_pattern[k])
+        qsizetype k = m_matched == m ? fail[m - 1] : m_matched;
+        while (k > 0 && c != p[k])
+            k = fail[k - 1];
+        if (c == p[k])
             ++k;
         m_matched = k;
         return k == m;
@@ -54,9 +56,11 @@ public:
     // it, or -1 when the whole slice was scanned without one.
     qsizetype scan(const char* d, qsizetype n)
     {
+        const char* p = m_pattern.constData();
+        const qsizetype* fail = m_fail.constData();
         const qsizetype m = m_pattern.size();
-        const char first = m_pattern[0];
-        qsizetype k = m_matched == m ? m_fail[m - 1] : m_matched;
+        const char first = p[0];
+        qsizetype k = m_matched == m ? fail[m - 1] : m_matched;
         qsizetype i = 0;
         while (i < n) {
             if (k == 0) {
@@ -67,9 +71,9 @@ public:
                 k = 1;
             } else {
                 const char c = d[i++];
-                while (k > 0 && c != m_pattern[k])
-                    k = m_fail[k - 1];
-                if (c == m_pattern[k])
+                while (k > 0 && c != p[k])
+                    k = fail[k - 1];
+                if (c == p[k])
                     ++k;
             }
             if (k == m) {
