@@ -5,10 +5,10 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSslError>
-#include <limits>
 
 #include "capture/frame_gate.h"
 #include "capture/network_error.h"
+#include "capture/part_timestamp.h"
 #include "common/log.h"
 #include "common/redact.h"
 #include "stats/camera_stats.h"
@@ -19,28 +19,6 @@ namespace {
 constexpr int kStallCheckMs = 250;
 constexpr qint64 kReadChunk = 64 * 1024;
 constexpr int kMaxRedirects = 5;
-
-// ESP32-CAM sends "X-Timestamp: <seconds>.<microseconds>". Anything out of range is no timestamp.
-qint64 parseTimestampUs(const QByteArray& value)
-{
-    if (value.isEmpty())
-        return -1;
-    const int dot = value.indexOf('.');
-    bool ok = false;
-    const qint64 sec = value.left(dot < 0 ? value.size() : dot).trimmed().toLongLong(&ok);
-    constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1000000 - 1;
-    if (!ok || sec < 0 || sec > kMaxSeconds)
-        return -1;
-    qint64 us = 0;
-    if (dot >= 0) {
-        QByteArray frac = value.mid(dot + 1).trimmed().left(6);
-        frac = frac.leftJustified(6, '0');
-        us = frac.toLongLong(&ok);
-        if (!ok || us < 0)
-            return -1;
-    }
-    return sec * 1000000 + us;
-}
 
 bool isDowngrade(const QUrl& from, const QUrl& to)
 {
@@ -76,7 +54,6 @@ CameraReader::CameraReader(const CameraConfig& config, FrameGate* gate, CameraSt
     });
     connect(&m_stallTimer, &QTimer::timeout, this, &CameraReader::onStallCheck);
     connect(&m_retryTimer, &QTimer::timeout, this, &CameraReader::connectNow);
-    m_parser.setPartCallback([this](MjpegPart&& part) { onPart(std::move(part)); });
 }
 
 CameraReader::~CameraReader() { dropReply(); }
@@ -97,6 +74,7 @@ void CameraReader::onPart(MjpegPart&& part)
     const qint64 now = nowNs();
     m_stats->onRead(part.body.size(), now);
     m_lastPart.restart();
+    m_parserProblem.clear();
     ++m_seq;
     if (m_state != CameraState::Live) {
         m_wasLive = true;
@@ -238,7 +216,8 @@ void CameraReader::connectNow()
     m_redirectNote.clear();
     m_tlsProblem.clear();
     m_parser.reset();
-    m_parser.setMaxPartSize(m_config.captureLimits.maxPartBytes);
+    m_parser.setLimits(m_config.captureLimits);
+    m_parserProblem.clear();
     setState(CameraState::Connecting, QStringLiteral("connecting to %1").arg(hostPortOf(m_config.url)));
 
     QUrl url = m_config.url;
@@ -296,9 +275,27 @@ void CameraReader::onMetaData()
     } else if (type.trimmed().toLower().startsWith("multipart/")) {
         if (!m_parser.setContentType(type))
             qCInfo(lcReader) << m_config.id << "multipart without a boundary: splitting on JPEG markers";
+        checkParser();  // e.g. a boundary above the limit
     } else {
         m_parser.setBareJpegMode();
     }
+}
+
+bool CameraReader::checkParser()
+{
+    std::optional<MjpegProblem> problem = m_parser.takeProblem();
+    if (!problem)
+        return true;
+    if (problem->reconnect || m_parser.needsReconnect()) {
+        fail(CameraState::Error, problem->reason);
+        return false;
+    }
+    // Skipped up to the next part: shown until a frame arrives, and named if none does.
+    if (problem->reason != m_parserProblem)
+        qCInfo(lcReader).noquote() << QStringLiteral("[%1] %2").arg(m_config.id, problem->reason);
+    m_parserProblem = problem->reason;
+    setState(m_state, problem->reason);
+    return true;
 }
 
 void CameraReader::onReadyRead()
@@ -312,13 +309,19 @@ void CameraReader::onReadyRead()
     // Drain what is available now in bounded chunks: at most the read buffer's worth, since
     // Qt adds more only from the event loop.
     char buf[kReadChunk];
+    MjpegPart part;
     for (;;) {
         const qint64 n = reply->read(buf, kReadChunk);
         if (n <= 0)
             break;
         m_parser.feed(buf, n);
-        if (m_failed || reply != m_reply)
-            return;  // a callback tore the connection down
+        while (m_parser.next(&part)) {  // drained before `buf` is reused
+            onPart(std::move(part));
+            if (m_failed || reply != m_reply)
+                return;  // a callback tore the connection down
+        }
+        if (!checkParser())
+            return;
     }
     m_stats->setOversizeParts(m_parser.stats().oversizeParts);
 }
@@ -347,8 +350,12 @@ void CameraReader::onStallCheck()
     }
     // Bytes trickle in but no frame completes (a broken or hostile camera, one byte at a time).
     const int frameTimeout = frameTimeoutMs(m_config);
-    if (m_lastPart.elapsed() >= frameTimeout)
-        fail(CameraState::Stalled, QStringLiteral("data arrives but no complete frame for %1 s").arg(frameTimeout / 1000.0));
+    if (m_lastPart.elapsed() >= frameTimeout) {
+        QString reason = QStringLiteral("data arrives but no complete frame for %1 s").arg(frameTimeout / 1000.0);
+        if (!m_parserProblem.isEmpty())
+            reason += QStringLiteral(": ") + m_parserProblem;
+        fail(CameraState::Stalled, reason);
+    }
 }
 
 QString CameraReader::withRedirectNote(const QString& reason) const

@@ -72,6 +72,7 @@ private:
     void onAuthenticationRequired(QNetworkReply* reply, QAuthenticator* auth);
     void onPart(MjpegPart&& part);
     bool credentialsConfigured() const;
+    bool checkParser();  // reports a parser limit violation; false when it ended the connection
     void onStallCheck();
     void fail(CameraState state, const QString& reason);
     void scheduleReconnect();
@@ -102,6 +103,7 @@ private:
     QUrl m_currentUrl;           // where the current request is, after redirects
     QString m_redirectNote;      // "redirected to <origin>; credentials not sent"
     bool m_rejecting = false;    // the last candidate frame was refused (reason shown)
+    QString m_parserProblem;     // the parser's latest skipped violation since the last part
     QString m_tlsProblem;        // certificate errors of the current connection
     quint64 m_seq = 0;
     std::mt19937 m_rng{std::random_device{}()};
