@@ -37,6 +37,10 @@ private slots:
                                 .arg(needed.width()).arg(needed.height()).arg(box.width()).arg(box.height())));
         // The label itself is inside the window.
         QVERIFY(w.rect().contains(hint->geometry()));
+        // For a look by eye: VIGIL_SCREENSHOT_DIR=/tmp/shots tst_empty_state
+        const QString shots = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            QVERIFY(w.grab().save(QStringLiteral("%1/empty_%2x%3.png").arg(shots).arg(size.width()).arg(size.height())));
     }
 };
 
