@@ -2,3 +2,4 @@
 vigil_add_test(tst_rebroadcast_ws SOURCES tst_rebroadcast_ws.cpp TIMEOUT 120)
 vigil_add_test(tst_rebroadcast_http SOURCES tst_rebroadcast_http.cpp TIMEOUT 120)
 vigil_add_test(tst_viewer_page SOURCES tst_viewer_page.cpp TIMEOUT 120)
+vigil_add_test(tst_rebroadcast_probes SOURCES tst_rebroadcast_probes.cpp TIMEOUT 180)
