@@ -188,6 +188,37 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(cam.stats().reconnects >= 2, 5000);  // retried, never gives up
     }
 
+    // Reasons and log lines that name the camera never carry its secrets.
+    void reasonsAreRedacted()
+    {
+        Esp32CameraServer server;
+        QVERIFY(server.listen());
+        QUrl url = server.url();
+        url.setPath("/nope");
+        url.setQuery("token=t0psecret&channel=1");
+        url.setUserName("admin");
+        url.setPassword("hunter2");
+        QStringList logged;
+        static QStringList* sink = nullptr;
+        sink = &logged;
+        const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType, const QMessageLogContext&, const QString& m) {
+            if (sink)
+                sink->append(m);
+        });
+        {
+            Camera cam(configFor(url), m_scheduler);
+            cam.start();
+            QTRY_COMPARE_WITH_TIMEOUT(cam.state(), CameraState::Error, 5000);
+            QVERIFY2(cam.stateReason().contains("HTTP 404"), qPrintable(cam.stateReason()));
+            logged << cam.stateReason();
+        }
+        qInstallMessageHandler(previous);
+        sink = nullptr;
+        QVERIFY(!logged.isEmpty());
+        for (const QString& line : logged)
+            QVERIFY2(!line.contains("t0psecret") && !line.contains("hunter2"), qPrintable(line));
+    }
+
     void reportsHttp401AndAcceptsCredentials()
     {
         Esp32CameraServer::Options o;
