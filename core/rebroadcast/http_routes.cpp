@@ -79,29 +79,6 @@ void serveViewer(const RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
 
 } // namespace
 
-Route matchRoute(const QString& path)
-{
-    if (path == "/" || path == "/index.html")
-        return {Route::Viewer, {}};
-    if (path == "/viewer.js" || path == "/viewer.css")
-        return {Route::Asset, path.mid(1)};
-    if (path == "/api/cameras")
-        return {Route::Cameras, {}};
-    if (path == "/api/stats")
-        return {Route::Stats, {}};
-    if (path == "/api/clients")
-        return {Route::Clients, {}};
-    // /cameras/<id>/<resource>
-    const QStringList parts = path.split('/');
-    if (parts.size() == 4 && parts[0].isEmpty() && parts[1] == "cameras" && !parts[2].isEmpty()) {
-        if (parts[3] == "snapshot.jpg")
-            return {Route::Snapshot, parts[2]};
-        if (parts[3] == "stream.mjpeg")
-            return {Route::Stream, parts[2]};
-    }
-    return {};
-}
-
 bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSocket* socket)
 {
     // Qt 6.4 hands a WebSocket upgrade over to its QWebSocketServer only when handleRequest() accepts
