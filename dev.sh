@@ -14,7 +14,7 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config
     libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev)
 # The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots;
 # dpkg-dev lets the package test resolve the .deb's dependencies.
-TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev lintian)
+TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev lintian help2man)
 # Sanitizers and libFuzzer: clang with its runtimes.
 SANITIZER_DEPS=(clang-14 libclang-rt-14-dev llvm-14)
 BUILD_DIR=${VIGIL_BUILD_DIR:-build}
@@ -139,7 +139,7 @@ build)
     build
     ;;
 package)
-    install_deps "${BUILD_DEPS[@]}" dpkg-dev
+    install_deps "${BUILD_DEPS[@]}" dpkg-dev help2man
     build
     (cd "$BUILD_DIR" && cpack -G DEB)
     ;;

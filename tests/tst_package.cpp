@@ -27,6 +27,8 @@ class TestPackage : public QObject {
 private slots:
     void debianPackageHasTheAppAndItsDependencies()
     {
+        if (!qEnvironmentVariableIsEmpty("VIGIL_SANITIZER"))
+            QSKIP("packages are checked on the plain build");
         for (const char* tool : {"cpack", "dpkg-deb", "dpkg-shlibdeps"})
             if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
                 QSKIP(qPrintable(QStringLiteral("%1 is not installed (./dev.sh test installs it)").arg(tool)));
@@ -44,6 +46,25 @@ private slots:
                                  "./usr/lib/systemd/user/vigil-headless.service"})
             QVERIFY2(contents.contains(path), path);
         QVERIFY2(!contents.contains(".onnx") && !contents.contains(".weights"), "model weights in the package");
+        for (const char* path : {"./usr/share/doc/vigil/copyright", "./usr/share/doc/vigil/changelog.Debian.gz",
+                                 "./usr/share/man/man1/vigil.1.gz"})
+            QVERIFY2(contents.contains(path), path);
+
+        // What `apt show` prints: a real maintainer address, a description without ";" joins.
+        const QByteArray maintainer = run("dpkg-deb", {"--field", deb, "Maintainer"});
+        QVERIFY2(!maintainer.contains("localhost") && maintainer.contains('@'), maintainer.constData());
+        const QByteArray description = run("dpkg-deb", {"--field", deb, "Description"});
+        QVERIFY2(!description.isEmpty() && !description.contains(';'), description.constData());
+
+        // lintian finds no errors (warnings are printed for the record).
+        if (QStandardPaths::findExecutable("lintian").isEmpty())
+            QSKIP("lintian is not installed (./dev.sh test installs it)");
+        QProcess lint;
+        lint.start("lintian", {"--fail-on", "error", deb});
+        QVERIFY(lint.waitForFinished(180000));
+        const QByteArray report = lint.readAllStandardOutput() + lint.readAllStandardError();
+        qInfo().noquote() << "lintian:" << report;
+        QVERIFY2(lint.exitCode() == 0 && !report.contains("\nE: ") && !report.startsWith("E: "), report.constData());
 
         const QByteArray depends = run("dpkg-deb", {"--field", deb, "Depends"});
         for (const char* lib : {"libqt6widgets6", "libqt6network6", "libqt6websockets6", "libqt6httpserver6",
