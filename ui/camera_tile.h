@@ -33,6 +33,7 @@ public:
     const LatestFrameSink* sink() const { return m_sink; }
     ProcessedFramePtr currentFrame() const { return m_frame; }
     QRect detectorWarningRect() const { return m_detectorPillRect; }  // empty when not shown
+    QRect stateBadgeRect() const { return m_badgeRect; }  // hover: state, reason and detector
 
 signals:
     void clicked(const QString& id);
