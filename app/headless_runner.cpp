@@ -158,9 +158,10 @@ void HeadlessRunner::report()
 int runHeadless(const CliOptions& options)
 {
     // Camera events are printed once, from the camera's state (see HeadlessRunner::start); the
-    // reader's own info lines would repeat them. Warnings still show; QT_LOGGING_RULES still wins.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("vigil.reader.info=false"));
+    // reader's own info lines would repeat them. Warnings still show. Set whatever the
+    // environment says: QT_LOGGING_RULES is applied after these rules, so it wins only for what it
+    // names (e.g. "vigil.*.debug=false" must not bring the doubled lines back).
+    QLoggingCategory::setFilterRules(QStringLiteral("vigil.reader.info=false"));
     int status = 0;
     {
         HeadlessRunner runner(options);
