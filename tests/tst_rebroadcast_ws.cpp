@@ -325,13 +325,21 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
 
     WsClient normal(p.wsUrl("/ws/cam1"));
     QTRY_VERIFY_WITH_TIMEOUT(normal.frameCount >= 10, 10000);  // warmed up
-    auto rateOver = [&](int ms) {
-        const int before = normal.frameCount;
-        QTest::qWait(ms);
-        return (normal.frameCount - before) * 1000.0 / ms;
+    // The normal client's share of the frames the camera produced over the next `frames` results:
+    // counts, not rates, so a slow or loaded machine cannot make it fail.
+    Camera* cam = p.cameras.front().get();
+    auto shareOver = [&](quint64 frames) {
+        const quint64 produced0 = cam->stats().processed;
+        const int received0 = normal.frameCount;
+        if (!QTest::qWaitFor([&] { return cam->stats().processed >= produced0 + frames; }, 30000))
+            return 0.0;
+        const quint64 produced = cam->stats().processed - produced0;
+        // Let the frames already produced arrive (latest wins may replace at most the last one).
+        QTest::qWaitFor([&] { return quint64(normal.frameCount - received0) + 1 >= produced; }, 5000);
+        return double(normal.frameCount - received0) / double(produced);
     };
-    const double baseline = rateOver(3000);
-    QVERIFY2(baseline > 15, qPrintable(QString("baseline %1 fps").arg(baseline)));
+    const double baseline = shareOver(60);
+    QVERIFY2(baseline > 0.9, qPrintable(QString("baseline: %1 of the frames reached the client").arg(baseline)));
 
     // A client that completes the handshake and then never reads, with a tiny receive buffer so
     // that the server's backlog builds within seconds.
@@ -361,16 +369,16 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
     QTRY_VERIFY_WITH_TIMEOUT(stalled().framesReplaced > 10, 20000);
     const quint64 replaced1 = stalled().framesReplaced;
     const qint64 rssStalled = rssKiB();
-    const double during = rateOver(3000);
+    const double during = shareOver(60);
     const quint64 replaced2 = stalled().framesReplaced;
     const qint64 rssAfter = rssKiB();
     const RebroadcastClientStats s = stalled();
-    qInfo("baseline %.1f fps, with a stalled client %.1f fps; stalled: sent %llu replaced %llu backlog %lld "
+    qInfo("normal client got %.2f of the frames alone, %.2f beside a stalled client; stalled: sent %llu replaced %llu backlog %lld "
           "(max %lld); RSS %+lld KiB until the backlog was full, then %+lld KiB",
           baseline, during, s.framesSent, s.framesReplaced, s.backlogBytes, s.maxBacklogBytes,
           rssStalled - rssBefore, rssAfter - rssStalled);
     QVERIFY2(replaced2 > replaced1, "replacements must keep growing while the client is stalled");
-    QVERIFY2(during >= 0.85 * baseline, "a stalled client must not slow down a normal one");
+    QVERIFY2(during >= 0.9, "a stalled client must not cost a normal one its frames");
     // Backlog bounded: the limit plus at most one message (a base64 frame is < 200 KiB here).
     QVERIFY(s.maxBacklogBytes < limit + 300 * 1024);
     QVERIFY2(rssAfter - rssBefore < 10 * 1024, "memory must not grow with a stalled client");
