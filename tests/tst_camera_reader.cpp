@@ -404,6 +404,8 @@ private slots:
 
     void streamsOverHttps()
     {
+        if (qgetenv("VIGIL_SANITIZER") == "tsan")
+            QSKIP("QProcess starts openssl with clone(); clang 14's TSan runtime aborts in the child");
         QTemporaryDir dir;
         QProcess openssl;
         openssl.start("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",

@@ -17,10 +17,18 @@ struct Camera::ReaderLink {
 };
 
 namespace {
-// Reader threads still finishing after their Camera was destroyed.
-std::mutex g_readersMutex;
-std::condition_variable g_readersDone;
-int g_readersRunning = 0;
+// Reader threads still finishing after their Camera was destroyed. Never destroyed: a reader
+// thread may still signal it while the process exits (found by TSan).
+struct FinishingReaders {
+    std::mutex mutex;
+    std::condition_variable done;
+    int running = 0;
+};
+FinishingReaders& finishingReaders()
+{
+    static auto* readers = new FinishingReaders;
+    return *readers;
+}
 } // namespace
 
 Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObject* parent)
@@ -48,14 +56,15 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObje
     m_reader->moveToThread(m_thread);
     connect(m_reader, &CameraReader::stateChanged, this, &Camera::onReaderState, Qt::QueuedConnection);
     {
-        std::lock_guard lock(g_readersMutex);
-        ++g_readersRunning;
+        std::lock_guard lock(finishingReaders().mutex);
+        ++finishingReaders().running;
     }
     QThread* thread = m_thread;
     connect(thread, &QThread::finished, thread, [] {
-        std::lock_guard lock(g_readersMutex);
-        --g_readersRunning;
-        g_readersDone.notify_all();
+        FinishingReaders& readers = finishingReaders();
+        std::lock_guard lock(readers.mutex);
+        --readers.running;
+        readers.done.notify_all();
     }, Qt::DirectConnection);
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     m_thread->start();
@@ -70,6 +79,8 @@ Camera::~Camera()
         m_link->channel = nullptr;
     }
     m_scheduler->detach(this);  // waits only for a worker processing this camera, never for I/O
+    // Disconnected before the reader is handed over, so ~QObject no longer touches it.
+    disconnect(m_reader, nullptr, this, nullptr);
     // The reader thread deletes its reader (stopping it) and finishes on its own time; the link
     // keeps the gate and stats it uses alive until then.
     QMetaObject::invokeMethod(m_reader, [r = m_reader, link = m_link] {
@@ -80,12 +91,13 @@ Camera::~Camera()
 
 bool Camera::waitForFinishedReaders(QDeadlineTimer deadline)
 {
-    std::unique_lock lock(g_readersMutex);
-    while (g_readersRunning > 0) {
-        if (g_readersDone.wait_for(lock, std::chrono::milliseconds(std::max<qint64>(0, deadline.remainingTime())))
+    FinishingReaders& readers = finishingReaders();
+    std::unique_lock lock(readers.mutex);
+    while (readers.running > 0) {
+        if (readers.done.wait_for(lock, std::chrono::milliseconds(std::max<qint64>(0, deadline.remainingTime())))
                 == std::cv_status::timeout
             && deadline.hasExpired())
-            return g_readersRunning == 0;
+            return readers.running == 0;
     }
     return true;
 }
