@@ -381,7 +381,9 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
     QVERIFY2(during >= 0.9, "a stalled client must not cost a normal one its frames");
     // Backlog bounded: the limit plus at most one message (a base64 frame is < 200 KiB here).
     QVERIFY(s.maxBacklogBytes < limit + 300 * 1024);
-    QVERIFY2(rssAfter - rssBefore < 10 * 1024, "memory must not grow with a stalled client");
+    // Sanitizers keep freed memory in quarantine: RSS says nothing there.
+    if (qEnvironmentVariableIsEmpty("VIGIL_SANITIZER"))
+        QVERIFY2(rssAfter - rssBefore < 10 * 1024, "memory must not grow with a stalled client");
     ::close(fd);
     QTRY_COMPARE_WITH_TIMEOUT(p.server->clientCount(), 1, 5000);
 }

@@ -1,6 +1,8 @@
 #include "pipeline/camera.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
+#include <mutex>
 #include <condition_variable>
 
 #include "common/log.h"
@@ -60,13 +62,17 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObje
         ++finishingReaders().running;
     }
     QThread* thread = m_thread;
+    // deleteLater first: once a reader counts as finished, its thread's deletion is already posted,
+    // so freeFinishedReaders() can deliver it.
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     connect(thread, &QThread::finished, thread, [] {
         FinishingReaders& readers = finishingReaders();
         std::lock_guard lock(readers.mutex);
         --readers.running;
         readers.done.notify_all();
     }, Qt::DirectConnection);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    static std::once_flag atExit;
+    std::call_once(atExit, [] { qAddPostRoutine(&Camera::freeFinishedReaders); });
     m_thread->start();
 }
 
@@ -100,6 +106,13 @@ bool Camera::waitForFinishedReaders(QDeadlineTimer deadline)
             return readers.running == 0;
     }
     return true;
+}
+
+void Camera::freeFinishedReaders()
+{
+    // Short runs and tests exit before the event loop delivers the threads' deleteLater.
+    waitForFinishedReaders(QDeadlineTimer(3000));
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
 }
 
 QString Camera::id() const

@@ -64,6 +64,9 @@ public:
     // Reader threads of destroyed cameras finish on their own; at process exit, wait (bounded)
     // for them so none runs while the process tears down. True when all have finished.
     static bool waitForFinishedReaders(QDeadlineTimer deadline);
+    // Waits (bounded) for finishing readers and frees their threads; runs when the application
+    // object is destroyed.
+    static void freeFinishedReaders();
 
 signals:
     void stateChanged(vigil::CameraState state, const QString& reason);
