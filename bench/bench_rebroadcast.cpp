@@ -229,9 +229,9 @@ public:
         r.p99 = percentile(latency, 0.99);
         if (stalled) {
             for (const RebroadcastClientStats& s : m_server->clientStats())
-                if (s.framesReplaced > 0)
+                if (s.framesSuperseded > 0)
                     printf("  stalled client: sent %llu, replaced %llu, backlog %lld bytes (max %lld)\n",
-                           s.framesSent, s.framesReplaced, s.backlogBytes, s.maxBacklogBytes);
+                           s.framesSent, s.framesSuperseded, s.backlogBytes, s.maxBacklogBytes);
             ::close(fd);
         }
         QMetaObject::invokeMethod(m_host, [&] { m_host->closeAll(); }, Qt::BlockingQueuedConnection);

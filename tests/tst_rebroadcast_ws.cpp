@@ -366,16 +366,16 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
     };
     const qint64 rssBefore = rssKiB();
     // The stalled client's pending frame gets replaced: its backlog is over the limit.
-    QTRY_VERIFY_WITH_TIMEOUT(stalled().framesReplaced > 10, 20000);
-    const quint64 replaced1 = stalled().framesReplaced;
+    QTRY_VERIFY_WITH_TIMEOUT(stalled().framesSuperseded > 10, 20000);
+    const quint64 replaced1 = stalled().framesSuperseded;
     const qint64 rssStalled = rssKiB();
     const double during = shareOver(60);
-    const quint64 replaced2 = stalled().framesReplaced;
+    const quint64 replaced2 = stalled().framesSuperseded;
     const qint64 rssAfter = rssKiB();
     const RebroadcastClientStats s = stalled();
     qInfo("normal client got %.2f of the frames alone, %.2f beside a stalled client; stalled: sent %llu replaced %llu backlog %lld "
           "(max %lld); RSS %+lld KiB until the backlog was full, then %+lld KiB",
-          baseline, during, s.framesSent, s.framesReplaced, s.backlogBytes, s.maxBacklogBytes,
+          baseline, during, s.framesSent, s.framesSuperseded, s.backlogBytes, s.maxBacklogBytes,
           rssStalled - rssBefore, rssAfter - rssStalled);
     QVERIFY2(replaced2 > replaced1, "replacements must keep growing while the client is stalled");
     QVERIFY2(during >= 0.9, "a stalled client must not cost a normal one its frames");

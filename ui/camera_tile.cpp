@@ -323,7 +323,7 @@ bool CameraTile::event(QEvent* event)
         } else {
             tip = m_camera->config().displayName() + QStringLiteral("\n") + redactedUrlString(m_camera->config().url);
             // The display's own latest-wins: results replaced before the GUI got to them.
-            tip += tr("\nOn screen: %1 results painted, %2 replaced by a newer one before painting")
+            tip += tr("\nOn screen: %1 results painted, %2 superseded by a newer one before painting")
                        .arg(m_framesPainted)
                        .arg(m_sink->superseded() + (m_framesReceived - std::min(m_framesReceived, m_framesPainted)));
         }

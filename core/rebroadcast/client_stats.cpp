@@ -10,7 +10,7 @@ QJsonObject RebroadcastClientStats::toJson() const
         {"peer", peer},
         {"binary", binary},
         {"frames_sent", double(framesSent)},
-        {"frames_replaced", double(framesReplaced)},
+        {"frames_superseded", double(framesSuperseded)},
         {"backlog_bytes", double(backlogBytes)},
         {"max_backlog_bytes", double(maxBacklogBytes)},
     };

@@ -11,7 +11,7 @@ struct RebroadcastClientStats {
     QString peer;            // remote address:port
     bool binary = false;     // ws: VGL1 binary frames
     quint64 framesSent = 0;
-    quint64 framesReplaced = 0;  // pending frame replaced by a newer one (client too slow)
+    quint64 framesSuperseded = 0;  // pending frame replaced by a newer one (client too slow)
     qint64 backlogBytes = 0;     // queued but not yet written to the network
     qint64 maxBacklogBytes = 0;  // high-water mark of backlogBytes
     QJsonObject toJson() const;

@@ -43,7 +43,7 @@ void MjpegViewer::offerFrame(const OutgoingFramePtr& frame)
         return;
     }
     if (m_pending)
-        ++m_replaced;
+        ++m_superseded;
     m_pending = frame;
 }
 
@@ -89,7 +89,7 @@ RebroadcastClientStats MjpegViewer::stats() const
     s.path = m_path;
     s.peer = m_peer;
     s.framesSent = m_sent;
-    s.framesReplaced = m_replaced;
+    s.framesSuperseded = m_superseded;
     s.backlogBytes = m_socket ? m_socket->bytesToWrite() : 0;
     s.maxBacklogBytes = m_maxSeenBacklog;
     return s;

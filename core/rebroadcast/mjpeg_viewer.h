@@ -41,7 +41,7 @@ private:
     qint64 m_maxSeenBacklog = 0;
     OutgoingFramePtr m_pending;
     quint64 m_sent = 0;
-    quint64 m_replaced = 0;
+    quint64 m_superseded = 0;
     bool m_finished = false;
 };
 

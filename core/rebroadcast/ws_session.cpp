@@ -45,7 +45,7 @@ void WsSession::offerFrame(const OutgoingFramePtr& frame)
     }
     Pending& p = m_pending[id];
     if (p.frame)
-        ++m_replaced;
+        ++m_superseded;
     p.frame = frame;
 }
 
@@ -127,7 +127,7 @@ RebroadcastClientStats WsSession::stats() const
     s.peer = m_peer;
     s.binary = m_binary;
     s.framesSent = m_sent;
-    s.framesReplaced = m_replaced;
+    s.framesSuperseded = m_superseded;
     s.backlogBytes = m_backlog;
     s.maxBacklogBytes = m_maxSeenBacklog;
     return s;

@@ -50,7 +50,7 @@ private:
     qint64 m_backlog = 0;
     qint64 m_maxSeenBacklog = 0;
     quint64 m_sent = 0;
-    quint64 m_replaced = 0;
+    quint64 m_superseded = 0;
     QHash<QString, Pending> m_pending;  // per camera: at most one frame and one stats message
     bool m_finished = false;
 };
