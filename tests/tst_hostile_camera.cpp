@@ -128,11 +128,12 @@ private slots:
               HostileCameraServer::name(c), clearMs, stopMs, baseKiB, peakKiB, server.bytesSent(),
               qPrintable(reason));
         QVERIFY2(stopMs < 1000, qPrintable(QString::number(stopMs)));
-        if (c == Case::HugeChunk && kRssBudgetKiB > 0)
-            QEXPECT_FAIL("huge-chunk", "Qt 6.4's HTTP layer holds the data of a huge chunked-encoding chunk without "
-                         "handing it to the reader: bounded only by the stall timeout x the sender's rate", Continue);
-        if (kRssBudgetKiB > 0)
-            QVERIFY2(peakKiB - baseKiB < kRssBudgetKiB,
+        // Qt 6.4's HTTP layer may hold the data of a huge chunked-encoding chunk without handing it
+        // to the reader (it does on some runs, not others): that case is bounded only by the stall
+        // timeout x the sender's rate, so it gets a budget sized for that, not the parser's.
+        const qint64 budgetKiB = c == Case::HugeChunk ? 16 * kRssBudgetKiB : kRssBudgetKiB;
+        if (budgetKiB > 0)
+            QVERIFY2(peakKiB - baseKiB < budgetKiB,
                      qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peakKiB - baseKiB)));
     }
 };
