@@ -41,17 +41,7 @@ double threadCpuSeconds(const QByteArray& name)
 
 CameraConfig configFor(const QString& id, const QUrl& url)
 {
-    CameraConfig c;
-    c.id = id;
-    c.url = url;
-    c.detectionEnabled = false;
-    c.skipFrames = 1;
-    c.maxFps = 0;
-    c.connectTimeoutMs = 2000;
-    c.stallTimeoutMs = 1000;
-    c.backoffInitialMs = 200;
-    c.backoffMaxMs = 1000;
-    return c;
+    return test::quickCameraConfig(id, url);
 }
 } // namespace
 

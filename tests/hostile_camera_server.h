@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QUrl>
 #include <functional>
+
+#include "test_util.h"
 #include <memory>
 
 #include "jpeg_test_data.h"
@@ -229,17 +231,5 @@ private:
     int m_connections = 0;
     qint64 m_sent = 0;
 };
-
-// VmRSS of this process in KiB; 0 when /proc is not there.
-inline qint64 residentKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return 0;
-}
 
 } // namespace vigil::test

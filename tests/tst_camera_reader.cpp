@@ -61,15 +61,8 @@ bool hasAuthorization(const QByteArray& head) { return head.toLower().contains("
 
 CameraConfig configFor(const QUrl& url, const QString& id = "cam1")
 {
-    CameraConfig c;
-    c.id = id;
-    c.url = url;
-    c.detectionEnabled = false;
-    c.skipFrames = 1;
-    c.maxFps = 0;
-    c.connectTimeoutMs = 2000;
-    c.stallTimeoutMs = 1000;
-    c.backoffInitialMs = 100;
+    CameraConfig c = test::quickCameraConfig(id, url);
+    c.backoffInitialMs = 100;  // reconnect tests retry often
     c.backoffMaxMs = 400;
     return c;
 }

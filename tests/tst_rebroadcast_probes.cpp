@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "pipeline/camera.h"
+#include "test_util.h"
 #include "demo/esp32_camera_server.h"
 #include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
@@ -29,17 +30,6 @@ constexpr bool kAsan = false;
 #else
 constexpr bool kAsan = false;
 #endif
-
-qint64 rssKiB()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
 
 struct Pipeline {
     std::unique_ptr<ProcessingScheduler> scheduler = std::make_unique<ProcessingScheduler>(2);
@@ -249,7 +239,7 @@ void TestRebroadcastProbes::hugeBodyNeverBuffered()
     QVERIFY(p.start(o));
     QTRY_VERIFY_WITH_TIMEOUT(p.camera->stats().processed >= 3, 10000);  // warmed up
 
-    const qint64 rssBefore = rssKiB();
+    const qint64 rssBefore = test::residentKiB();
     QTcpSocket s;
     QByteArray got;
     connect(&s, &QTcpSocket::readyRead, &s, [&] { got += s.readAll(); });
@@ -272,7 +262,7 @@ void TestRebroadcastProbes::hugeBodyNeverBuffered()
     }
     QTRY_VERIFY_WITH_TIMEOUT(s.state() == QAbstractSocket::UnconnectedState, 10000);
     got += s.readAll();
-    const qint64 grownKiB = rssKiB() - rssBefore;
+    const qint64 grownKiB = test::residentKiB() - rssBefore;
     qInfo("sent %lld KiB before the server closed; answer: %s; RSS %+lld KiB", sent / 1024,
           got.left(got.indexOf('\r')).constData(), grownKiB);
     // The answer may be lost to a reset when the server closes with unread bytes: then it closed.

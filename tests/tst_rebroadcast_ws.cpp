@@ -18,6 +18,7 @@
 
 #include "pipeline/camera.h"
 #include "processing/jpeg_codec.h"
+#include "test_util.h"
 #include "common/log.h"
 #include "demo/esp32_camera_server.h"
 #include "processing/processing_scheduler.h"
@@ -30,17 +31,6 @@ using namespace vigil;
 namespace {
 
 // Resident set size of this process, from /proc/self/status (KiB).
-qint64 rssKiB()
-{
-    QFile f("/proc/self/status");
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
-
 struct Pipeline {
     std::unique_ptr<ProcessingScheduler> scheduler = std::make_unique<ProcessingScheduler>(2);
     std::vector<std::unique_ptr<Esp32CameraServer>> sources;
@@ -364,14 +354,14 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
                 return s;
         return {};
     };
-    const qint64 rssBefore = rssKiB();
+    const qint64 rssBefore = test::residentKiB();
     // The stalled client's pending frame gets replaced: its backlog is over the limit.
     QTRY_VERIFY_WITH_TIMEOUT(stalled().framesSuperseded > 10, 20000);
     const quint64 replaced1 = stalled().framesSuperseded;
-    const qint64 rssStalled = rssKiB();
+    const qint64 rssStalled = test::residentKiB();
     const double during = shareOver(60);
     const quint64 replaced2 = stalled().framesSuperseded;
-    const qint64 rssAfter = rssKiB();
+    const qint64 rssAfter = test::residentKiB();
     const RebroadcastClientStats s = stalled();
     qInfo("normal client got %.2f of the frames alone, %.2f beside a stalled client; stalled: sent %llu replaced %llu backlog %lld "
           "(max %lld); RSS %+lld KiB until the backlog was full, then %+lld KiB",
