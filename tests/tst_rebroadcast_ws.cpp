@@ -325,7 +325,7 @@ void TestRebroadcastWs::stalledClientDoesNotSlowOthers()
             return 0.0;
         const quint64 produced = cam->stats().processed - produced0;
         // Let the frames already produced arrive (latest wins may replace at most the last one).
-        QTest::qWaitFor([&] { return quint64(normal.frameCount - received0) + 1 >= produced; }, 5000);
+        (void)QTest::qWaitFor([&] { return quint64(normal.frameCount - received0) + 1 >= produced; }, 5000);
         return double(normal.frameCount - received0) / double(produced);
     };
     const double baseline = shareOver(60);
