@@ -62,7 +62,9 @@ public:
         switch (c) {
         case Case::LongBoundary: return QRegularExpression("boundary");
         case Case::App0Bomb: return QRegularExpression("no complete frame|part|JPEG");
-        case Case::EndlessPartHeaders: return QRegularExpression("header");
+        // The header violation is followed within milliseconds by "no part found in 8 MiB" (the
+        // parser skips on looking for a part): both name the problem, and a poll may see either.
+        case Case::EndlessPartHeaders: return QRegularExpression("header|no part found");
         case Case::HugeContentLength: return QRegularExpression("Content-Length|part|exceed");
         case Case::EndlessHttpHeaders: return QRegularExpression("no answer|header");
         case Case::HugeChunk: return QRegularExpression("part|exceed|no complete frame|no data|no answer");
