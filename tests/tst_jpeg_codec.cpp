@@ -62,6 +62,9 @@ private slots:
     void truncatedIsError();
     void encodeDecodeRoundTrip();
     void encodeQualityAndErrors();
+    void decodeGray_data();
+    void decodeGray();
+    void decodeGrayCorrupt();
 };
 
 void TestJpegCodec::scaledSizeFor_data()
@@ -358,6 +361,71 @@ void TestJpegCodec::encodeQualityAndErrors()
     err.clear();
     QVERIFY(enc.encodeBgr(cv::Mat(10, 10, CV_8UC1), 80, &err).isEmpty());
     QVERIFY(!err.isEmpty());
+}
+
+void TestJpegCodec::decodeGray_data()
+{
+    QTest::addColumn<QSize>("needed");
+    QTest::addColumn<QSize>("expected");
+    QTest::newRow("full") << QSize() << QSize(1280, 720);
+    QTest::newRow("1/2") << QSize(640, 360) << QSize(640, 360);
+    QTest::newRow("1/4") << QSize(300, 170) << QSize(320, 180);
+    QTest::newRow("1/8") << QSize(100, 90) << QSize(160, 90);
+}
+
+void TestJpegCodec::decodeGray()
+{
+    // Luma only, DCT-scaled like decodeBgr, and the same picture as the BGR decode's luma.
+    QFETCH(QSize, needed);
+    QFETCH(QSize, expected);
+    JpegEncoder enc;
+    const QByteArray jpeg = enc.encodeBgr(photo(1280, 720), 85);
+    JpegDecoder dec;
+    cv::Mat gray, bgr, luma;
+    QString err;
+    QVERIFY2(dec.decodeGray(jpeg, gray, needed, &err), qPrintable(err));
+    QCOMPARE(gray.type(), CV_8UC1);
+    QCOMPARE(gray.channels(), 1);
+    QCOMPARE(QSize(gray.cols, gray.rows), expected);
+    QVERIFY(dec.decodeBgr(jpeg, bgr, needed));
+    cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
+    cv::Mat diff;
+    cv::absdiff(gray, luma, diff);
+    double maxDiff = 0;
+    cv::minMaxLoc(diff, nullptr, &maxDiff);
+    const double meanDiff = cv::mean(diff)[0];
+    qInfo("%dx%d: luma vs BGR->gray: mean %.2f, max %.0f", gray.cols, gray.rows, meanDiff, maxDiff);
+    QVERIFY2(meanDiff < 1.5, qPrintable(QString::number(meanDiff)));
+    QVERIFY2(maxDiff <= 16, qPrintable(QString::number(maxDiff)));
+    // Not a constant image: the check above compared real content.
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(gray, mean, stddev);
+    QVERIFY(stddev[0] > 10);
+    // The buffer is reused for the same size.
+    const uchar* data = gray.data;
+    QVERIFY(dec.decodeGray(jpeg, gray, needed));
+    QCOMPARE(gray.data, data);
+}
+
+void TestJpegCodec::decodeGrayCorrupt()
+{
+    JpegEncoder enc;
+    const QByteArray good = enc.encodeBgr(syntheticImage(320, 240), 90);
+    JpegDecoder dec;
+    cv::Mat out;
+    for (const QByteArray& bad : {QByteArray(), QByteArray("not a jpeg at all"), good.left(good.size() / 2),
+                                  test::withClaimedSize(good, 18900, 18900)}) {
+        QString err;
+        QVERIFY(!dec.decodeGray(bad, out, QSize(80, 60), &err));
+        QVERIFY2(!err.isEmpty(), "no reason given");
+    }
+    QString err;
+    QVERIFY(!dec.decodeGray(good.left(good.size() / 2), out, {}, &err));
+    QVERIFY2(err.contains("corrupt") || err.contains("Premature"), qPrintable(err));
+    // The decoder still works afterwards.
+    QVERIFY2(dec.decodeGray(good, out, QSize(80, 60), &err), qPrintable(err));
+    QCOMPARE(out.size(), cv::Size(80, 60));
+    QCOMPARE(out.type(), CV_8UC1);
 }
 
 QTEST_GUILESS_MAIN(TestJpegCodec)

@@ -119,25 +119,38 @@ QSize JpegDecoder::scaledSizeFor(QSize source, QSize needed)
 
 bool JpegDecoder::decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error, QSize maxSize)
 {
+    return decode(jpeg, out, needed, error, maxSize, TJPF_BGR);
+}
+
+bool JpegDecoder::decodeGray(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error, QSize maxSize)
+{
+    return decode(jpeg, out, needed, error, maxSize, TJPF_GRAY);
+}
+
+bool JpegDecoder::decode(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error, QSize maxSize,
+                         int pixelFormat)
+{
     QSize source;
     if (!readSize(jpeg, &source, error, maxSize))
         return false;
     const QSize scaled = scaledSizeFor(source, needed);
-    if (qint64(scaled.width()) * scaled.height() * 3 > kMaxOutputBytes) {
+    const int channels = tjPixelSize[pixelFormat];
+    if (qint64(scaled.width()) * scaled.height() * channels > kMaxOutputBytes) {
         setError(error, QStringLiteral("JPEG too large: %1x%2").arg(source.width()).arg(source.height()));
         return false;
     }
     // create() keeps the existing buffer when size and type already match
-    out.create(scaled.height(), scaled.width(), CV_8UC3);
+    out.create(scaled.height(), scaled.width(), channels == 1 ? CV_8UC1 : CV_8UC3);
     // TJFLAG_LIMITSCANS: refuse progressive files with absurd scan counts (CPU exhaustion).
     // A scaled decode is already an approximation: the fast IDCT and chroma upsampling cost
-    // nothing visible there and save a good part of the remaining time.
+    // nothing visible there and save a good part of the remaining time. TJPF_GRAY makes libjpeg
+    // skip the chroma components' IDCT, upsampling and colour conversion altogether.
     int flags = TJFLAG_LIMITSCANS;
     if (scaled != source)
         flags |= TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE;
     const int rc = tjDecompress2(m_handle, reinterpret_cast<const unsigned char*>(jpeg.constData()),
                                  static_cast<unsigned long>(jpeg.size()), out.data, scaled.width(),
-                                 int(out.step[0]), scaled.height(), TJPF_BGR, flags);
+                                 int(out.step[0]), scaled.height(), pixelFormat, flags);
     if (rc != 0) {
         const char* text = tjGetErrorStr2(m_handle);
         const bool warning = tjGetErrorCode(m_handle) == TJERR_WARNING;

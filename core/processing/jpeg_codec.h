@@ -32,8 +32,13 @@ public:
     // is checked against `maxSize` (see readSize) before anything is allocated.
     bool decodeBgr(const QByteArray& jpeg, cv::Mat& out, QSize needed = {}, QString* error = nullptr,
                    QSize maxSize = kDefaultMaxSize);
+    // The same, luma only (CV_8UC1): no chroma decoding, no colour conversion. For motion analysis.
+    bool decodeGray(const QByteArray& jpeg, cv::Mat& out, QSize needed = {}, QString* error = nullptr,
+                    QSize maxSize = kDefaultMaxSize);
 
 private:
+    bool decode(const QByteArray& jpeg, cv::Mat& out, QSize needed, QString* error, QSize maxSize,
+                int pixelFormat);
     void* m_handle = nullptr;
 };
 
