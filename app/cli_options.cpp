@@ -2,9 +2,11 @@
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
+#include <cmath>
 #include <cstdio>
 
 #include "common/redact.h"
+#include "list_events.h"
 
 namespace vigil {
 
@@ -54,13 +56,28 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     const QCommandLineOption conf("conf", "Detection confidence threshold (0..1, default 0.25).", "X");
     const QCommandLineOption nms("nms", "NMS IoU threshold (0..1, default 0.45).", "X");
     const QCommandLineOption classes("classes", "Only these classes, e.g. person,car.", "LIST");
-    const QCommandLineOption noDetect("no-detect", "Do not run object detection.");
+    const QCommandLineOption noDetect("no-detect", "Do not run object detection (the same as --detect off).");
+    const QCommandLineOption detect("detect", "When the detector runs: always, motion (default: where something "
+                                              "moves, plus a heartbeat) or off.", "MODE");
+    const QCommandLineOption motionThreshold("motion-threshold", "Motion: grey-level difference that counts "
+                                                                 "as change (1..255, default 25).", "N");
+    const QCommandLineOption motionMinArea("motion-min-area", "Motion: smallest moving region, percent of the "
+                                                              "frame (0..100, default 0.1).", "PCT");
+    const QCommandLineOption heartbeat("heartbeat", "Motion mode: infer the whole frame at least every S seconds "
+                                                    "(default 30).", "S");
+    const QCommandLineOption eventsDir("events-dir", "Keep events (database, snapshots, clips) in DIR.", "DIR");
+    const QCommandLineOption listEvents("list-events", "Print the stored events, one JSON object per line "
+                                                       "(newest first), and exit.");
+    const QCommandLineOption since("since", "With --list-events: only events that started in the last "
+                                            "DURATION (90s, 15m, 1h, 2d).", "DURATION");
+    const QCommandLineOption cameraId("camera-id", "With --list-events: only this camera's events.", "ID");
     const QCommandLineOption workers("workers", "Processing workers (default: half the cores).", "N");
     const QCommandLineOption wsPort("ws-port", "Rebroadcast annotated video over HTTP/WebSocket on this port.", "PORT");
     const QCommandLineOption wsBind("ws-bind", "Address the rebroadcast server binds (default 127.0.0.1).", "ADDR");
     const QCommandLineOption wsToken("ws-token", "Access token required by the rebroadcast server (?token=...).", "TOKEN");
     p.addOptions({headless, camera, skip, fps, duration, statsJson, demo, config, model, conf, nms, classes,
-                  noDetect, workers, wsPort, wsBind, wsToken});
+                  noDetect, detect, motionThreshold, motionMinArea, heartbeat, eventsDir, listEvents, since, cameraId, workers,
+                  wsPort, wsBind, wsToken});
 
     if (!p.parse(arguments)) {
         r.error = p.errorText();
@@ -102,12 +119,27 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     number(nms, 0, 1, nmsValue);
     number(workers, 1, 256, workersValue);
     number(wsPort, 0, 65535, wsPortValue);
+    double thresholdValue = -1, heartbeatValue = -1;
+    number(motionThreshold, 1, 255, thresholdValue);
+    number(motionMinArea, 0, 100, o.motionMinAreaPct);
+    number(heartbeat, 1, 86400, heartbeatValue);
     if (p.isSet(skip) && r.error.isEmpty() && skipValue != int(skipValue))
         r.error = QStringLiteral("--skip-frames must be a whole number");
+    if (p.isSet(motionThreshold) && r.error.isEmpty() && thresholdValue != int(thresholdValue))
+        r.error = QStringLiteral("--motion-threshold must be a whole number");
+    if (p.isSet(detect) && r.error.isEmpty()) {
+        DetectMode mode;
+        if (parseDetectMode(p.value(detect), &mode))
+            o.detect = mode;
+        else
+            r.error = QStringLiteral("--detect must be always, motion or off (got \"%1\")").arg(p.value(detect));
+    }
     if (!r.error.isEmpty())
         return r;
     o.skipFrames = int(skipValue);
     o.workers = int(workersValue);
+    o.motionThreshold = int(thresholdValue);
+    o.heartbeatS = int(std::lround(heartbeatValue));
     o.wsPort = int(wsPortValue);
     o.detector.confThreshold = float(confValue);
     o.detector.nmsThreshold = float(nmsValue);
@@ -120,6 +152,19 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     o.demo = p.isSet(demo);
     cli.statsJson = p.isSet(statsJson);
     cli.configPath = p.value(config);
+    o.eventsDir = p.value(eventsDir);
+    cli.listEvents = p.isSet(listEvents);
+    cli.listCameraId = p.value(cameraId);
+    if (p.isSet(since) && !parseDuration(p.value(since), &cli.listSinceS)) {
+        r.error = QStringLiteral("--since must be a duration like 90s, 15m, 1h or 2d (got \"%1\")").arg(p.value(since));
+        return r;
+    }
+    if ((p.isSet(since) || p.isSet(cameraId)) && !cli.listEvents) {
+        r.error = QStringLiteral("--since and --camera-id go with --list-events");
+        return r;
+    }
+    if (cli.listEvents)
+        return r;  // no camera needed
     o.wsBind = p.value(wsBind);
     o.wsToken = p.value(wsToken);
 

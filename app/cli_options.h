@@ -14,6 +14,9 @@ struct CliOptions {
     bool statsJson = false;
     double durationS = 0;            // 0: run until interrupted
     QString configPath;
+    bool listEvents = false;         // --list-events: print stored events and exit
+    double listSinceS = 0;           // --since DURATION; 0: all
+    QString listCameraId;            // --camera-id ID
     // Everything that changes what runs (cameras, demo, skip/fps, detector, workers, --ws-*):
     // applied by the Pipeline, the one place that knows the policy.
     PipelineOverrides overrides;

@@ -14,6 +14,7 @@
 #include "common/detection_json.h"
 #include "common/redact.h"
 #include "config/app_settings.h"
+#include "events/event_service.h"
 #include "pipeline/camera.h"
 #include "pipeline/pipeline.h"
 
@@ -96,9 +97,23 @@ bool HeadlessRunner::start()
                                                          reason.isEmpty() ? QString() : ": " + reason));
             });
     connect(m_pipeline.get(), &Pipeline::cameraAdded, this, &HeadlessRunner::watch);
+    if (EventService* events = m_pipeline->events()) {
+        // One line when an event starts and one when it ends; the rest is in the store and the API.
+        connect(events, &EventService::eventChanged, this, [](const QString& kind, const QJsonObject& e) {
+            if (kind == "new")
+                printErr(QStringLiteral("[%1] event %2: %3 (%4)").arg(e["camera"].toString(), e["id"].toString(),
+                                                                      e["label"].toString(), "started"));
+            else if (kind == "end")
+                printErr(QStringLiteral("[%1] event %2: %3 (ended after %4 s)")
+                             .arg(e["camera"].toString(), e["id"].toString(), e["label"].toString())
+                             .arg(e["end_time"].toDouble() - e["start_time"].toDouble(), 0, 'f', 1));
+        }, Qt::QueuedConnection);
+    }
     m_pipeline->start();
     for (const QString& problem : m_pipeline->startProblems())
         printErr(problem);
+    if (EventService* events = m_pipeline->events(); events && events->status().isEmpty())
+        printErr(QStringLiteral("Recording events in %1").arg(events->folder()));
     if (m_pipeline->cameras().isEmpty()) {
         printErr(m_options.configPath.isEmpty()
                      ? QStringLiteral("No camera to run.")
@@ -142,13 +157,17 @@ void HeadlessRunner::report()
         o.insert("ts", QDateTime::currentMSecsSinceEpoch());
         o.insert("skip_frames", c.skipFrames);
         o.insert("fps", c.maxFps);
-        o.insert("detector", c.detectionEnabled ? redactedText(cam->detectorStatus()) : QStringLiteral("off"));
+        o.insert("detector", c.detects() ? redactedText(cam->detectorStatus()) : QStringLiteral("off"));
         QJsonArray dets;
         if (const ProcessedFramePtr f = cam->latestFrame()) {
             o.insert("seq", double(f->seq));
             dets = detectionsJson(f->detections);
         }
         o.insert("detections", dets);
+        const EventService::CameraCounts counts =
+            m_pipeline->events() ? m_pipeline->events()->counts(c.id) : EventService::CameraCounts{};
+        o.insert("tracked", counts.tracked);
+        o.insert("events", double(counts.events));
         std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).constData(), stdout);
         std::fputc('\n', stdout);
     }

@@ -25,7 +25,7 @@ CameraConfig cameraConfig(const QUrl& url, int i)
     c.url = url;
     c.skipFrames = 2;
     c.maxFps = 10;
-    c.detectionEnabled = false;
+    c.detect = vigil::DetectMode::Off;
     return c;
 }
 } // namespace

@@ -157,7 +157,7 @@ public:
         cfg.url = m_demo->url();
         cfg.skipFrames = 1;
         cfg.maxFps = 30;
-        cfg.detectionEnabled = false;
+        cfg.detect = vigil::DetectMode::Off;
         m_camera = std::make_unique<Camera>(cfg, m_scheduler.get());
         m_camera->addSink(&m_clock);
         m_camera->start();

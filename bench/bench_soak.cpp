@@ -114,7 +114,7 @@ int main(int argc, char** argv)
         c.url = url;
         c.skipFrames = 2;
         c.maxFps = 10;
-        c.detectionEnabled = !model.isEmpty();
+        c.detect = model.isEmpty() ? vigil::DetectMode::Off : vigil::DetectMode::Always;
         c.detector.modelPath = model;
         c.backoffMaxMs = 2000;  // come back quickly after each planned restart
         cams.push_back(std::make_unique<Camera>(c, &scheduler));

@@ -37,7 +37,7 @@ inline CameraConfig quickCameraConfig(const QString& id, const QUrl& url)
     CameraConfig c;
     c.id = id;
     c.url = url;
-    c.detectionEnabled = false;
+    c.detect = vigil::DetectMode::Off;
     c.skipFrames = 1;
     c.maxFps = 0;
     c.connectTimeoutMs = 2000;

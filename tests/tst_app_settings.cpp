@@ -27,7 +27,7 @@ private:
         a.password = "p@ss:word";
         a.skipFrames = 5;
         a.maxFps = 7.5;
-        a.detectionEnabled = false;
+        a.detect = vigil::DetectMode::Off;
         a.detector.modelPath = "/opt/models/yolo.onnx";
         a.detector.classFilter = {"person", "car"};
         a.detector.confThreshold = 0.4f;

@@ -52,6 +52,33 @@ private slots:
         QCOMPARE(r.options.overrides.detector.classFilter, (QStringList{"person", "car"}));
     }
 
+    void motionOptions()
+    {
+        const CliParseResult r = parseCommandLine({"vigil", "--headless", "--demo", "--detect", "Always",
+                                                   "--motion-threshold", "40", "--motion-min-area", "0.5",
+                                                   "--heartbeat", "12"});
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        CameraConfig c;
+        QCOMPARE(c.detect, DetectMode::Motion);  // the default
+        c = applyOverrides(c, r.options.overrides);
+        QCOMPARE(c.detect, DetectMode::Always);
+        QCOMPARE(c.motion.threshold, 40);
+        QCOMPARE(c.motion.minAreaPct, 0.5);
+        QCOMPARE(c.heartbeatS, 12);
+        // --no-detect still means off, whatever --detect says.
+        const CliParseResult off = parseCommandLine({"vigil", "--headless", "--demo", "--detect", "motion", "--no-detect"});
+        QCOMPARE(applyOverrides(CameraConfig{}, off.options.overrides).detect, DetectMode::Off);
+        // Nothing given: the camera's own settings stay.
+        CameraConfig own;
+        own.detect = DetectMode::Always;
+        own.motion.threshold = 60;
+        const CliParseResult none = parseCommandLine({"vigil", "--headless", "--demo"});
+        const CameraConfig kept = applyOverrides(own, none.options.overrides);
+        QCOMPARE(kept.detect, DetectMode::Always);
+        QCOMPARE(kept.motion.threshold, 60);
+        QCOMPARE(kept.heartbeatS, 30);
+    }
+
     void invalidArguments_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -63,6 +90,10 @@ private slots:
         QTest::newRow("unknown option") << QStringList{"--headless", "--frobnicate"} << "frobnicate";
         QTest::newRow("no camera") << QStringList{"--headless"} << "--config FILE";
         QTest::newRow("duplicate id") << QStringList{"--headless", "--camera", "a=http://x/", "--camera", "a=http://y/"} << "two cameras";
+        QTest::newRow("detect mode") << QStringList{"--headless", "--demo", "--detect", "sometimes"} << "always, motion or off";
+        QTest::newRow("motion threshold") << QStringList{"--headless", "--demo", "--motion-threshold", "0"} << "--motion-threshold";
+        QTest::newRow("motion area") << QStringList{"--headless", "--demo", "--motion-min-area", "101"} << "--motion-min-area";
+        QTest::newRow("heartbeat") << QStringList{"--headless", "--demo", "--heartbeat", "0"} << "--heartbeat";
         QTest::newRow("stray argument") << QStringList{"--headless", "--demo", "http://x/"} << "unexpected";
     }
     void invalidArguments()
@@ -90,7 +121,7 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
         const QByteArray err = p.readAllStandardError();
-        QVERIFY2(err.contains("[yard] Detection off (processing every 2 frames, max 10 FPS)"), err.constData());
+        QVERIFY2(err.contains("[yard] Detection: off (processing every 2 frames, max 10 FPS)"), err.constData());
         QJsonObject lastYard, lastCam2;
         for (const QByteArray& line : lines) {
             if (line.isEmpty())
@@ -101,7 +132,8 @@ private slots:
             for (const char* key : {"camera", "url", "state", "reason", "read", "read_fps", "processed", "out_fps",
                                     "skipped_stride", "dropped_throttle", "superseded", "decode_errors",
                                     "reconnects", "decode_ms", "latency_ms_p50", "latency_ms_p99", "infer_ms",
-                                    "detector", "detections"})
+                                    "detector", "detections", "motion", "motion_pct", "motion_ms",
+                                    "inferences", "infer_fps", "gated_no_motion"})
                 QVERIFY2(o.contains(QLatin1String(key)), key);
             (o["camera"].toString() == "yard" ? lastYard : lastCam2) = o;
         }
@@ -109,6 +141,10 @@ private slots:
         QVERIFY(lastYard["read"].toInt() >= 40);
         QVERIFY(lastYard["processed"].toInt() >= 15);
         QVERIFY(lastYard["skipped_stride"].toInt() >= 20);
+        // Motion is analysed in every mode; with detection off nothing is inferred or gated.
+        QVERIFY(lastYard["motion_ms"].toDouble() > 0);
+        QCOMPARE(lastYard["inferences"].toInt(), 0);
+        QCOMPARE(lastYard["gated_no_motion"].toInt(), 0);
         QCOMPARE(lastCam2["camera"].toString(), QStringLiteral("cam2"));
         QCOMPARE(lastCam2["state"].toString(), QStringLiteral("error"));
         QVERIFY(lastCam2["reason"].toString().contains("refused"));
@@ -200,7 +236,7 @@ private slots:
         CameraConfig c;
         c.id = "relay";
         c.url = QUrl(QStringLiteral("http://127.0.0.1:%1/cameras/demo/stream.mjpeg").arg(port));
-        c.detectionEnabled = false;
+        c.detect = vigil::DetectMode::Off;
         c.skipFrames = 1;
         c.maxFps = 0;
         Camera relay(c, &scheduler);

@@ -41,7 +41,7 @@ private:
         c.url = server.url();
         c.skipFrames = 1;
         c.maxFps = 10;
-        c.detectionEnabled = !model.isEmpty();
+        c.detect = model.isEmpty() ? vigil::DetectMode::Off : vigil::DetectMode::Always;
         c.detector.modelPath = model;
         Camera cam(c, &scheduler);
         LatestFrameSink tile(FrameFormat{QSize(320, 240), true, false});

@@ -22,7 +22,7 @@ CameraConfig config(const QUrl& url, const QString& model)
     c.url = url;
     c.skipFrames = 1;
     c.maxFps = 5;
-    c.detectionEnabled = true;
+    c.detect = vigil::DetectMode::Always;
     c.detector.modelPath = model;
     return c;
 }

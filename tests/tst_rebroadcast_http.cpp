@@ -61,7 +61,7 @@ struct Pipeline {
         CameraConfig cfg = base;
         cfg.skipFrames = 1;
         cfg.maxFps = 30;
-        cfg.detectionEnabled = false;
+        cfg.detect = vigil::DetectMode::Off;
         cfg.connectTimeoutMs = 2000;
         cameras.push_back(std::make_unique<Camera>(cfg, scheduler.get()));
         cameras.back()->start();

@@ -56,7 +56,7 @@ struct Pipeline {
         cfg.url = source->url();
         cfg.skipFrames = 1;
         cfg.maxFps = 30;
-        cfg.detectionEnabled = false;
+        cfg.detect = vigil::DetectMode::Off;
         camera = std::make_unique<Camera>(cfg, scheduler.get());
         camera->start();
         server->addCamera(camera.get());

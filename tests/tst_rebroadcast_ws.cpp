@@ -57,7 +57,7 @@ struct Pipeline {
         cfg.url = src->url();
         cfg.skipFrames = 1;
         cfg.maxFps = fps;
-        cfg.detectionEnabled = false;
+        cfg.detect = vigil::DetectMode::Off;
         auto cam = std::make_unique<Camera>(cfg, scheduler.get());
         cam->start();
         server->addCamera(cam.get());

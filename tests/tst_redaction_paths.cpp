@@ -120,7 +120,7 @@ private slots:
         CameraConfig door;
         door.id = "door";
         door.url = secretUrl(server.url());
-        door.detectionEnabled = false;
+        door.detect = vigil::DetectMode::Off;
         CameraConfig refused = door;
         refused.id = "refused";
         refused.url = secretUrl(QUrl("http://127.0.0.1:1/x"));

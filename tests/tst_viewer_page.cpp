@@ -104,7 +104,7 @@ void TestViewerPage::liveFramesOnCanvas()
         cfg.url = sources.back()->url();
         cfg.skipFrames = 1;
         cfg.maxFps = 30;
-        cfg.detectionEnabled = false;
+        cfg.detect = vigil::DetectMode::Off;
         cameras.push_back(std::make_unique<Camera>(cfg, &scheduler));
         cameras.back()->start();
         server.addCamera(cameras.back().get());

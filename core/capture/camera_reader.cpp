@@ -81,6 +81,8 @@ void CameraReader::onPart(MjpegPart&& part)
         m_attempt = 0;
         setState(CameraState::Live, m_redirectNote);
     }
+    if (m_output.read)
+        m_output.read(part.body, m_seq, now);
     if (!m_gate->nextIsCandidate()) {
         m_stats->onSkippedStride();
         return;

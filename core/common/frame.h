@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QList>
 #include <QPair>
+#include <QRect>
 #include <QRectF>
 #include <QString>
 #include <QVector>
@@ -13,6 +14,14 @@ namespace vigil {
 
 using PartHeaders = QList<QPair<QByteArray, QByteArray>>;
 
+// What the motion stage found in a frame, carried with it to the detector.
+struct FrameMotion {
+    bool motion = false;
+    double motionPct = 0;
+    QList<QRect> boxes;           // source pixels
+    QRect focus;                  // where the detector should look; empty: the whole frame
+};
+
 // A frame as read from the camera: still compressed. Cheap to move (QByteArray is shared).
 struct EncodedFrame {
     QByteArray jpeg;
@@ -20,6 +29,7 @@ struct EncodedFrame {
     qint64 receivedNs = 0;        // steady clock (vigil::nowNs) when the last byte arrived
     qint64 captureUs = -1;        // camera timestamp (e.g. ESP32 X-Timestamp) in microseconds, -1 if none
     PartHeaders headers;          // part headers as sent by the camera
+    FrameMotion motion;           // filled by the motion stage
     QByteArray header(const QByteArray& name) const; // case-insensitive lookup, empty if absent
 };
 
@@ -56,6 +66,14 @@ struct ProcessedFrame {
                                   // drawn at source size
     QByteArray sourceJpeg;        // the original JPEG as received (raw snapshot)
     QVector<Detection> detections;
+    // Whether the detector looked at this frame, and where. A frame that was not inferred says
+    // nothing about objects (no detections does not mean "gone"); an inferred frame says nothing
+    // about objects outside inferRegion (a crop). The events tracker relies on exactly this.
+    bool inferred = false;
+    QRect inferRegion;            // source pixels the detector saw: the whole frame or a crop; empty if not inferred
+    bool motion = false;          // motion analysis of this frame (every detect mode)
+    double motionPct = 0;         // share of the unmasked frame that moved, 0..100
+    QList<QRect> motionBoxes;     // moving regions >= the camera's minimum area, source pixels
     double decodeMs = 0;
     double inferMs = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "common/redact.h"
 #include "config/json_reader.h"
+#include "config/polygons.h"
 
 namespace vigil {
 
@@ -17,7 +18,11 @@ QJsonObject CameraConfig::toJson() const
         {"password", password},
         {"skip_frames", skipFrames},
         {"fps", maxFps},
-        {"detection", detectionEnabled},
+        {"detect", detectModeName(detect)},
+        {"motion_threshold", motion.threshold},
+        {"motion_min_area", motion.minAreaPct},
+        {"motion_masks", polygonsToJson(motion.masks)},
+        {"heartbeat_s", heartbeatS},
         {"model", detector.modelPath},
         {"class_names", detector.classNamesPath},
         {"confidence", double(detector.confThreshold)},
@@ -30,6 +35,7 @@ QJsonObject CameraConfig::toJson() const
         {"backoff_initial_ms", backoffInitialMs},
         {"backoff_max_ms", backoffMaxMs},
     };
+    events.writeTo(o);
     if (maxJpegSize.isValid()) {
         o.insert("max_jpeg_width", maxJpegSize.width());
         o.insert("max_jpeg_height", maxJpegSize.height());
@@ -50,7 +56,23 @@ CameraConfig CameraConfig::fromJson(const QJsonObject& obj, QStringList* errors,
     r.read("password", c.password);
     r.read("skip_frames", c.skipFrames, 1, 1000);
     r.read("fps", c.maxFps, 0, 1000);
-    r.read("detection", c.detectionEnabled);
+    // "detect" wins; the older "detection": false still means off.
+    bool detection = true;
+    if (r.read("detection", detection) && !detection)
+        c.detect = DetectMode::Off;
+    QString mode;
+    if (r.read("detect", mode) && !parseDetectMode(mode, &c.detect))
+        r.fail("detect", QStringLiteral("\"%1\" is not always, motion or off").arg(mode.left(40)));
+    r.read("motion_threshold", c.motion.threshold, 1, 255);
+    r.read("motion_min_area", c.motion.minAreaPct, 0, 100);
+    if (r.has("motion_masks")) {
+        QStringList why;
+        c.motion.masks = polygonsFromJson(r.value("motion_masks"), &why);
+        for (const QString& w : std::as_const(why))
+            r.fail("motion_masks", w);
+    }
+    r.read("heartbeat_s", c.heartbeatS, 1, 86400);
+    c.events = CameraEventConfig::read(r);
     r.read("model", c.detector.modelPath);
     r.read("class_names", c.detector.classNamesPath);
     double conf = c.detector.confThreshold, nms = c.detector.nmsThreshold;

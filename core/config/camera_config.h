@@ -6,8 +6,11 @@
 #include <QString>
 #include <QUrl>
 
+#include "config/detect_mode.h"
+#include "config/event_config.h"
 #include "config/limits.h"
 #include "detection/detector.h"
+#include "motion/motion_settings.h"
 
 namespace vigil {
 
@@ -19,7 +22,12 @@ struct CameraConfig {
     QString password;
     int skipFrames = 2;            // every Nth frame read is a candidate (1 = all)
     double maxFps = 10;            // cap on processed results per second
-    bool detectionEnabled = true;
+    // Motion (default): the detector runs where something moves, plus a whole-frame heartbeat.
+    // The old "detection": false means Off.
+    DetectMode detect = DetectMode::Motion;
+    MotionSettings motion;         // analysed in every mode (stats, overlay, MQTT later)
+    int heartbeatS = 30;           // motion mode: a whole-frame inference at least this often
+    CameraEventConfig events;      // which tracked objects become events, zones, retention
     DetectorSettings detector;     // modelPath empty: the default model (see resolveModelPath)
     int jpegQuality = 80;          // for annotated output
     QSize outputSize;              // max size of the annotated output image; invalid: source size
@@ -33,6 +41,7 @@ struct CameraConfig {
     // Not saved per camera.
     CaptureLimits captureLimits;
 
+    bool detects() const { return detect != DetectMode::Off; }
     QString displayName() const { return name.isEmpty() ? id : name; }
     QJsonObject toJson() const;
     // Unknown keys are ignored. A bad value is named in *errors (context + "\"key\": why") and left

@@ -1,6 +1,7 @@
 #include "pipeline/camera.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QMetaObject>
 #include <mutex>
 #include <condition_variable>
@@ -16,6 +17,7 @@ struct Camera::ReaderLink {
     std::mutex mutex;                      // guards channel against the Camera going away
     ProcessingScheduler* scheduler = nullptr;
     ProcessingChannel* channel = nullptr;  // null once the Camera is destroyed
+    Camera::FrameTap tap;                  // guarded by mutex
 };
 
 namespace {
@@ -33,13 +35,14 @@ FinishingReaders& finishingReaders()
 }
 } // namespace
 
-Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObject* parent)
+Camera::Camera(const CameraConfig& config, ProcessingScheduler* inference, ProcessingScheduler* light,
+               QObject* parent)
     : QObject(parent), m_link(std::make_shared<ReaderLink>(config.skipFrames, config.maxFps)),
-      m_scheduler(scheduler), m_config(config), m_gate(m_link->gate), m_stats(m_link->stats),
-      m_thread(new QThread)
+      m_scheduler(inference), m_lightScheduler(light ? light : inference), m_config(config),
+      m_gate(m_link->gate), m_stats(m_link->stats), m_thread(new QThread)
 {
-    m_link->scheduler = scheduler;
-    m_link->channel = this;
+    m_link->scheduler = m_lightScheduler;
+    m_link->channel = &m_motionStage;
     m_options = optionsFor(config, &m_detectorStatus, &m_detectorFailed);
     m_thread->setObjectName(QStringLiteral("reader-%1").arg(config.id));
     // Both run on the reader thread and never wait for processing; after the Camera is gone they
@@ -49,6 +52,11 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObje
         std::lock_guard lock(link->mutex);
         if (link->channel)
             link->scheduler->offer(link->channel, std::move(frame));
+    };
+    output.read = [link = m_link](const QByteArray& jpeg, quint64 seq, qint64 receivedNs) {
+        std::lock_guard lock(link->mutex);
+        if (link->tap)
+            link->tap(jpeg, seq, receivedNs);
     };
     output.refresh = [link = m_link](EncodedFrame& frame) {
         std::lock_guard lock(link->mutex);
@@ -83,8 +91,12 @@ Camera::~Camera()
         // Once this returns no reader callback reaches the scheduler for this channel.
         std::lock_guard lock(m_link->mutex);
         m_link->channel = nullptr;
+        m_link->tap = nullptr;
     }
-    m_scheduler->detach(this);  // waits only for a worker processing this camera, never for I/O
+    // Motion first: once it is detached nothing new reaches the inference stage. Each waits only
+    // for a worker processing this camera, never for I/O.
+    m_lightScheduler->detach(&m_motionStage);
+    m_scheduler->detach(&m_inferStage);
     // Disconnected before the reader is handed over, so ~QObject no longer touches it.
     disconnect(m_reader, nullptr, this, nullptr);
     // The reader thread deletes its reader (stopping it) and finishes on its own time; the link
@@ -132,10 +144,16 @@ void Camera::start()
     if (m_running)
         return;
     m_running = true;
-    m_scheduler->attach(this);
+    // No stage runs while stopped: its state can be reset here.
+    m_inferGate.reset();
+    m_motionDetector.reset();
+    m_inferOffered = 0;
+    m_inferDone = 0;
+    m_scheduler->attach(&m_inferStage);
+    m_lightScheduler->attach(&m_motionStage);
     const CameraConfig c = config();
-    qCInfo(lcPipeline).noquote() << QStringLiteral("[%1] Detection %2 (processing every %3 frames, max %4 FPS)")
-                                        .arg(c.id, c.detectionEnabled ? "started" : "off")
+    qCInfo(lcPipeline).noquote() << QStringLiteral("[%1] Detection: %2 (processing every %3 frames, max %4 FPS)")
+                                        .arg(c.id, detectModeName(c.detect))
                                         .arg(c.skipFrames)
                                         .arg(c.maxFps);
     QMetaObject::invokeMethod(m_reader, &CameraReader::start, Qt::QueuedConnection);
@@ -149,7 +167,8 @@ void Camera::stop()
     // Queued, not blocking: the GUI thread never waits on a busy reader. Frames it still offers
     // meanwhile are refused by the detached scheduler.
     QMetaObject::invokeMethod(m_reader, &CameraReader::stop, Qt::QueuedConnection);
-    m_scheduler->detach(this);
+    m_lightScheduler->detach(&m_motionStage);
+    m_scheduler->detach(&m_inferStage);
 }
 
 bool Camera::isRunning() const { return m_running; }
@@ -235,6 +254,13 @@ ProcessedFramePtr Camera::latestFrame() const
     return m_latest;
 }
 
+void Camera::setFrameTap(FrameTap tap)
+{
+    // Under the link's lock: once this returns the old tap is never called again.
+    std::lock_guard lock(m_link->mutex);
+    m_link->tap = std::move(tap);
+}
+
 void Camera::addSink(FrameSink* sink)
 {
     std::lock_guard lock(m_mutex);
@@ -252,12 +278,12 @@ void Camera::removeSink(FrameSink* sink)
 ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detectorStatus, bool* detectorFailed)
 {
     ProcessingOptions o;
-    o.detectionEnabled = config.detectionEnabled;
+    o.detectionEnabled = config.detects();
     o.detector = config.detector;
     o.jpegQuality = config.jpegQuality;
     o.maxJpegSize = config.maxJpegSize.isValid() ? config.maxJpegSize : config.captureLimits.maxJpegSize;
     QString status;
-    if (config.detectionEnabled) {
+    if (config.detects()) {
         o.detector.modelPath = resolveModelPath(config.detector.modelPath);
         status = o.detector.modelPath.isEmpty()
                      ? modelHelpText()
@@ -266,7 +292,7 @@ ProcessingOptions Camera::optionsFor(const CameraConfig& config, QString* detect
     if (detectorStatus)
         *detectorStatus = status;
     if (detectorFailed)
-        *detectorFailed = config.detectionEnabled && o.detector.modelPath.isEmpty();
+        *detectorFailed = config.detects() && o.detector.modelPath.isEmpty();
     return o;
 }
 
@@ -285,7 +311,63 @@ void Camera::lookForDefaultModel(ProcessingOptions& options)
     options = m_options;
 }
 
-void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
+void Camera::analyse(EncodedFrame&& frame, WorkerContext& ctx)
+{
+    DetectMode mode;
+    MotionSettings motionSettings;
+    qint64 heartbeatNs;
+    QSize maxSize;
+    QString id;
+    {
+        std::lock_guard lock(m_mutex);
+        mode = m_config.detect;
+        motionSettings = m_config.motion;
+        heartbeatNs = qint64(m_config.heartbeatS) * 1'000'000'000;
+        maxSize = m_options.maxJpegSize;
+        id = m_config.id;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    QSize source;
+    QString error;
+    // A small luma-only decode: the chroma and most of the IDCT are never computed.
+    if (!ctx.decoder.readSize(frame.jpeg, &source, &error, maxSize) ||
+        !ctx.decoder.decodeGray(frame.jpeg, m_luma, MotionDetector::analysisSize(source), &error, maxSize)) {
+        m_stats.onDecodeError();
+        qCDebug(lcPipeline).noquote() << QStringLiteral("[%1] frame %2 skipped: %3").arg(id).arg(frame.seq).arg(error);
+        return;
+    }
+    const MotionResult m = m_motionDetector.analyse(m_luma, source, motionSettings);
+    m_stats.onMotion(m.motion, m.motionPct, timer.nsecsElapsed() / 1e6);
+    frame.motion.motion = m.motion;
+    frame.motion.motionPct = m.motionPct;
+    frame.motion.boxes = m.boxes;
+
+    const InferenceGate::Decision d = m_inferGate.decide(mode, m, source, heartbeatNs, nowNs());
+    if (d.infer) {
+        frame.motion.focus = d.focus;
+        m_inferOffered = frame.seq;  // before the offer: the inference may finish at once
+        m_scheduler->offer(&m_inferStage, std::move(frame));
+        return;
+    }
+    if (mode == DetectMode::Motion)
+        m_stats.onGatedNoMotion();
+    // An inference of an older frame is on its way: showing this one first would put results out
+    // of order. It is replaced by that result, as a newer frame would be.
+    if (m_inferDone < m_inferOffered) {
+        m_stats.onSuperseded();
+        return;
+    }
+    present(frame, ctx, false);
+}
+
+void Camera::infer(EncodedFrame&& frame, WorkerContext& ctx)
+{
+    present(frame, ctx, true);
+    m_inferDone = frame.seq;
+}
+
+void Camera::present(const EncodedFrame& frame, WorkerContext& ctx, bool detect)
 {
     ProcessingOptions options;
     QString id;
@@ -306,12 +388,15 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
             targets.emplace_back(sink, int(i));
         }
     }
-    if (formats.isEmpty())
-        formats.append(FrameFormat{QSize(), true, true});  // the camera's own rendition
+    // When no sink wants pixels, the camera keeps its own rendition for latestFrame(): annotated
+    // when something was inferred, else the source bytes (no decode at all: headless, no viewer).
+    if (std::none_of(formats.begin(), formats.end(), [](const FrameFormat& f) { return f.wantsPixels(); }))
+        formats.append(FrameFormat{QSize(), detect, true});
+    options.detectionEnabled = options.detectionEnabled && detect;
     if (options.detectionEnabled && options.detector.modelPath.isEmpty())
         lookForDefaultModel(options);
-    ProcessResult r = processFrame(id, frame, options, formats, ctx);
-    if (r.detectorStatus != detectorStatus()) {
+    ProcessResult r = processFrame(id, frame, options, formats, ctx, frame.motion.focus);
+    if (detect && r.detectorStatus != detectorStatus()) {
         if (r.detectorFailed)
             qCWarning(lcDetect).noquote() << QStringLiteral("[%1] %2").arg(id, r.detectorStatus);
         QMetaObject::invokeMethod(this, [this, s = r.detectorStatus, f = r.detectorFailed] { setDetectorStatus(s, f); },
@@ -326,6 +411,10 @@ void Camera::process(EncodedFrame&& frame, WorkerContext& ctx)
         return;
     }
     const ProcessedFrame& any = *r.frames.front();
+    if (r.inferred) {
+        m_stats.onInference(any.processedNs);
+        m_inferGate.onInferred(any.detections, r.inferRegion, any.sourceSize, any.processedNs);
+    }
     m_stats.onProcessed(any.decodeMs, any.inferMs, any.processedNs - frame.receivedNs, any.processedNs);
     deliver(r.frames, targets);
 }
@@ -349,8 +438,6 @@ void Camera::deliver(const QVector<ProcessedFramePtr>& frames, const std::vector
         if (std::find(m_sinks.begin(), m_sinks.end(), sink) != m_sinks.end())
             sink->deliver(frames[index]);
 }
-
-void Camera::onSuperseded(const EncodedFrame&) { m_stats.onSuperseded(); }
 
 void Camera::onReaderState(CameraState state, const QString& reason)
 {

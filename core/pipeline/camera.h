@@ -1,5 +1,9 @@
 #pragma once
-// One camera: its reader thread, frame gate, processing channel, stats and result sinks.
+// One camera: its reader thread, frame gate, two processing stages, stats and result sinks.
+//   reader -> gate -> [motion slot] -> motion stage (light pool): luma decode, motion analysis, the
+//   inference gate; a frame not inferred is decoded only if a sink wants pixels, and delivered
+//   -> [inference slot] -> inference stage (inference pool): decode, detect (crop), annotate, deliver.
+// Each slot holds one frame, latest wins. Static cameras never occupy the inference workers.
 // Lives in the thread that created it (the GUI or the CLI's main thread). Each sink gets frames in
 // the format it states (FrameSink::format()); with no sink, the camera keeps its own rendition
 // (image and JPEG at source size) for latestFrame().
@@ -8,6 +12,7 @@
 #include <QObject>
 #include <QThread>
 #include <QDeadlineTimer>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -19,13 +24,18 @@
 #include "processing/frame_processor.h"
 #include "processing/frame_sink.h"
 #include "processing/processing_scheduler.h"
+#include "motion/inference_gate.h"
+#include "motion/motion_detector.h"
 
 namespace vigil {
 
-class Camera : public QObject, private ProcessingChannel {
+class Camera : public QObject {
     Q_OBJECT
 public:
-    Camera(const CameraConfig& config, ProcessingScheduler* scheduler, QObject* parent = nullptr);
+    // `inference` runs the detector; `light` runs motion analysis and decoding for display (null:
+    // both stages share `inference`, for tests and tools).
+    Camera(const CameraConfig& config, ProcessingScheduler* inference, ProcessingScheduler* light = nullptr,
+           QObject* parent = nullptr);
     ~Camera() override;
 
     QString id() const;
@@ -51,6 +61,11 @@ public:
     // (with no sink: image and JPEG at source size). Detections and the source JPEG are always there.
     ProcessedFramePtr latestFrame() const;
 
+    // Every frame the reader reads (before the gate), on the reader's thread: must not block.
+    // For event clips' pre-roll. Empty: none.
+    using FrameTap = std::function<void(const QByteArray& jpeg, quint64 seq, qint64 receivedNs)>;
+    void setFrameTap(FrameTap tap);
+
     // Sinks get every result on a worker thread (see FrameSink), in their own format. Not owned.
     void addSink(FrameSink* sink);
     void removeSink(FrameSink* sink);
@@ -74,8 +89,22 @@ signals:
     void configChanged();
 
 private:
-    void process(EncodedFrame&& frame, WorkerContext& ctx) override;
-    void onSuperseded(const EncodedFrame& dropped) override;
+    // One stage's channel on its scheduler.
+    class Stage : public ProcessingChannel {
+    public:
+        using Run = void (Camera::*)(EncodedFrame&&, WorkerContext&);
+        Stage(Camera* camera, Run run) : m_camera(camera), m_run(run) {}
+        void process(EncodedFrame&& frame, WorkerContext& ctx) override { (m_camera->*m_run)(std::move(frame), ctx); }
+        void onSuperseded(const EncodedFrame&) override { m_camera->m_stats.onSuperseded(); }
+
+    private:
+        Camera* m_camera;
+        Run m_run;
+    };
+    void analyse(EncodedFrame&& frame, WorkerContext& ctx);  // motion stage
+    void infer(EncodedFrame&& frame, WorkerContext& ctx);    // inference stage
+    // Decode (as far as anyone needs), detect when asked, deliver to the sinks.
+    void present(const EncodedFrame& frame, WorkerContext& ctx, bool detect);
     void onReaderState(CameraState state, const QString& reason);
     void setDetectorStatus(const QString& status, bool failed);
     void lookForDefaultModel(ProcessingOptions& options);
@@ -84,7 +113,17 @@ private:
     // What the reader thread uses; shared so it outlives the Camera until the reader is gone.
     struct ReaderLink;
     std::shared_ptr<ReaderLink> m_link;
-    ProcessingScheduler* m_scheduler;
+    ProcessingScheduler* m_scheduler;        // inference
+    ProcessingScheduler* m_lightScheduler;   // motion analysis, display decoding
+    Stage m_motionStage{this, &Camera::analyse};
+    Stage m_inferStage{this, &Camera::infer};
+    MotionDetector m_motionDetector;     // motion stage only
+    cv::Mat m_luma;                      // motion stage only
+    InferenceGate m_inferGate;
+    // Sequence numbers of the last frame sent to the inference stage and the last one it finished:
+    // while one is on its way, the motion stage shows nothing newer (results stay in order).
+    std::atomic<quint64> m_inferOffered{0};
+    std::atomic<quint64> m_inferDone{0};
     mutable std::mutex m_mutex;          // guards the fields below that workers read
     CameraConfig m_config;
     ProcessingOptions m_options;

@@ -8,8 +8,16 @@ CameraConfig applyOverrides(CameraConfig c, const PipelineOverrides& o)
         c.skipFrames = o.skipFrames;
     if (o.maxFps > 0)
         c.maxFps = o.maxFps;
+    if (o.detect)
+        c.detect = *o.detect;
     if (!o.detection)
-        c.detectionEnabled = false;
+        c.detect = DetectMode::Off;
+    if (o.motionThreshold > 0)
+        c.motion.threshold = o.motionThreshold;
+    if (o.motionMinAreaPct >= 0)
+        c.motion.minAreaPct = o.motionMinAreaPct;
+    if (o.heartbeatS > 0)
+        c.heartbeatS = o.heartbeatS;
     if (o.detectorGiven)
         c.detector = o.detector;
     return c;

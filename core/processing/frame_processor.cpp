@@ -96,8 +96,30 @@ QImage pictureAt(const QImage& decoded, const cv::Mat& bgr, QSize size)
 
 } // namespace
 
+QRect cropForFocus(QSize source, const QRect& focus, QSize modelInput)
+{
+    const QRect frame(QPoint(0, 0), source);
+    const QRect area = focus & frame;
+    if (area.isEmpty() || !modelInput.isValid())
+        return {};
+    // A quarter more than the area on each side: context helps the detector, and an object keeps
+    // moving for one inference after its motion was seen.
+    const int margin = std::max(area.width(), area.height()) / 4;
+    int side = std::max(area.width(), area.height()) + 2 * margin;
+    side = std::max(side, std::max(modelInput.width(), modelInput.height()));
+    // A crop that covers most of the frame's shorter side or half its area gains nothing over the
+    // letterboxed whole frame.
+    const int shorter = std::min(source.width(), source.height());
+    if (side * 5 >= shorter * 4 || 2 * qint64(side) * side >= qint64(source.width()) * source.height())
+        return {};
+    const QPoint c = area.center();
+    const int x = std::clamp(c.x() - side / 2, 0, source.width() - side);
+    const int y = std::clamp(c.y() - side / 2, 0, source.height() - side);
+    return QRect(x, y, side, side);
+}
+
 ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, const ProcessingOptions& options,
-                           const QVector<FrameFormat>& formats, WorkerContext& ctx)
+                           const QVector<FrameFormat>& formats, WorkerContext& ctx, const QRect& focus)
 {
     ProcessResult r;
     QSize source;
@@ -116,29 +138,27 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, cons
             r.detectorFailed = !detector;
         }
     }
+    const QRect crop = detector ? cropForFocus(source, focus, detector->inputSize()) : QRect();
 
     // Decode once, only as large as the largest rendition and the model need (DCT scaling is
-    // nearly free). Nothing needs pixels: the smallest scale still checks the frame decodes.
-    QSize needed(1, 1);
+    // nearly free). A crop needs its own pixels at the model's input size.
+    QSize needed(0, 0);
+    bool decode = detector != nullptr;
     for (const FrameFormat& f : formats)
-        if (f.wantsPixels())
+        if (f.image || (f.jpeg && renditionSize(source, f) != source)) {
+            decode = true;
             needed = needed.expandedTo(renditionSize(source, f));
-    if (detector)
-        needed = needed.expandedTo(source.scaled(detector->inputSize(), Qt::KeepAspectRatio));
-    needed = needed.boundedTo(source);
-
-    QElapsedTimer timer;
-    timer.start();
-    // Decode straight into the QImage's buffer: no copy for display.
-    const QSize decodedSize = JpegDecoder::scaledSizeFor(source, needed);
-    QImage decoded(decodedSize, QImage::Format_BGR888);
-    cv::Mat bgr(decodedSize.height(), decodedSize.width(), CV_8UC3, decoded.bits(),
-                size_t(decoded.bytesPerLine()));
-    if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error, options.maxJpegSize))
-        return r;
-    if (bgr.data != decoded.bits())  // the decoder reallocated: use what it produced
-        decoded = wrapAsImage(bgr).copy();
-    const double decodeMs = timer.nsecsElapsed() / 1e6;
+        }
+    if (detector) {
+        const QSize input = detector->inputSize();
+        if (crop.isEmpty()) {
+            needed = needed.expandedTo(source.scaled(input, Qt::KeepAspectRatio));
+        } else {
+            const double k = double(std::max(input.width(), input.height())) / crop.width();
+            needed = needed.expandedTo(QSize(int(std::ceil(source.width() * k)), int(std::ceil(source.height() * k))));
+        }
+    }
+    needed = needed.expandedTo(QSize(1, 1)).boundedTo(source);
 
     ProcessedFrame common;
     common.cameraId = cameraId;
@@ -147,17 +167,45 @@ ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, cons
     common.captureUs = in.captureUs;
     common.sourceSize = source;
     common.sourceJpeg = in.jpeg;
-    common.decodeMs = decodeMs;
+    common.motion = in.motion.motion;
+    common.motionPct = in.motion.motionPct;
+    common.motionBoxes = in.motion.boxes;
+
+    QElapsedTimer timer;
+    timer.start();
+    QImage decoded;
+    cv::Mat bgr;
+    if (decode) {
+        // Decode straight into the QImage's buffer: no copy for display.
+        const QSize decodedSize = JpegDecoder::scaledSizeFor(source, needed);
+        decoded = QImage(decodedSize, QImage::Format_BGR888);
+        bgr = cv::Mat(decodedSize.height(), decodedSize.width(), CV_8UC3, decoded.bits(),
+                      size_t(decoded.bytesPerLine()));
+        if (!ctx.decoder.decodeBgr(in.jpeg, bgr, needed, &r.error, options.maxJpegSize))
+            return r;
+        if (bgr.data != decoded.bits())  // the decoder reallocated: use what it produced
+            decoded = wrapAsImage(bgr).copy();
+        common.decodeMs = timer.nsecsElapsed() / 1e6;
+    }
 
     if (detector) {
         timer.restart();
-        QVector<Detection> found = detector->detect(bgr);
+        const double toDecoded = double(bgr.cols) / source.width();
+        const QRect region = crop.isEmpty() ? QRect(QPoint(0, 0), source) : crop;
+        cv::Rect roi(int(region.x() * toDecoded), int(region.y() * toDecoded),
+                     int(std::lround(region.width() * toDecoded)), int(std::lround(region.height() * toDecoded)));
+        roi &= cv::Rect(0, 0, bgr.cols, bgr.rows);
+        QVector<Detection> found = detector->detect(crop.isEmpty() ? bgr : bgr(roi));
         common.inferMs = timer.nsecsElapsed() / 1e6;
         const double toSource = double(source.width()) / bgr.cols;
         for (Detection& d : found)
-            d.box = QRectF(d.box.x() * toSource, d.box.y() * toSource, d.box.width() * toSource,
-                           d.box.height() * toSource);
+            d.box = QRectF((d.box.x() + roi.x) * toSource, (d.box.y() + roi.y) * toSource,
+                           d.box.width() * toSource, d.box.height() * toSource);
         common.detections = std::move(found);
+        common.inferred = true;
+        common.inferRegion = region;
+        r.inferred = true;
+        r.inferRegion = region;
     }
     const bool drawn = !common.detections.isEmpty();
     if (drawn) {

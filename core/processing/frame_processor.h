@@ -48,17 +48,27 @@ private:
 };
 
 struct ProcessResult {
-    QVector<ProcessedFramePtr> frames;  // one per requested format, in order; empty when not decoded
+    QVector<ProcessedFramePtr> frames;  // one per requested format, in order; empty on a decode error
     QString error;                 // decode error (frame counted as corrupt)
     QString detectorStatus;        // "" when detection is off; model name; or the load error
     bool detectorFailed = false;
+    bool inferred = false;         // the detector ran
+    QRect inferRegion;             // what it saw, source pixels (whole frame or a crop)
 };
 
 // Every rendition's image, JPEG and `size` agree; detection boxes are in source pixels.
 // A JPEG is encoded only for formats that ask for one, and the source bytes are reused when
-// nothing was drawn and the source size is wanted.
+// nothing was drawn and the source size is wanted; when nothing needs pixels the frame is not
+// decoded at all. With detection on, `focus` (source pixels, empty: none) is where to look: the
+// detector runs on a square crop around it (see cropForFocus) or, when that is not worth it, on the
+// whole frame.
 ProcessResult processFrame(const QString& cameraId, const EncodedFrame& in, const ProcessingOptions& options,
-                           const QVector<FrameFormat>& formats, WorkerContext& ctx);
+                           const QVector<FrameFormat>& formats, WorkerContext& ctx, const QRect& focus = {});
+
+// The square crop the detector runs on for an area of interest: the area with a margin, at least
+// the model's input size (small objects keep their pixels), inside the frame. Empty when the crop
+// would cover much of the frame anyway: then the whole frame is inferred.
+QRect cropForFocus(QSize source, const QRect& focus, QSize modelInput);
 
 // The size a format gets from a source: its maxSize fitted to the source's aspect ratio, never
 // upscaled.

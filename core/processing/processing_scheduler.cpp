@@ -14,12 +14,18 @@ int ProcessingScheduler::defaultWorkerCount()
     return std::max(1, QThread::idealThreadCount() / 2);
 }
 
-ProcessingScheduler::ProcessingScheduler(int workers)
+int ProcessingScheduler::defaultLightWorkerCount()
+{
+    return std::max(1, QThread::idealThreadCount() / 4);
+}
+
+ProcessingScheduler::ProcessingScheduler(int workers, Kind kind)
 {
     if (workers <= 0)
-        workers = defaultWorkerCount();
+        workers = kind == Kind::Inference ? defaultWorkerCount() : defaultLightWorkerCount();
     // Each worker runs one inference at a time; give each its share of the cores.
-    cv::setNumThreads(std::max(1, QThread::idealThreadCount() / workers));
+    if (kind == Kind::Inference)
+        cv::setNumThreads(std::max(1, QThread::idealThreadCount() / workers));
     for (int i = 0; i < workers; ++i)
         m_threads.emplace_back([this, i] { run(i); });
 }

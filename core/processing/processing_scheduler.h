@@ -37,15 +37,18 @@ private:
 
 class ProcessingScheduler {
 public:
-    // workers <= 0: sized to the machine (half the cores, at least 1); OpenCV's own thread count is
-    // set so that workers x threads does not oversubscribe the cores.
-    explicit ProcessingScheduler(int workers = 0);
+    // workers <= 0: sized to the machine (half the cores, at least 1). An inference pool sets
+    // OpenCV's own thread count so that workers x threads does not oversubscribe the cores; a
+    // light pool (motion analysis, decoding for display) leaves it alone.
+    enum class Kind { Inference, Light };
+    explicit ProcessingScheduler(int workers = 0, Kind kind = Kind::Inference);
     ~ProcessingScheduler();
     ProcessingScheduler(const ProcessingScheduler&) = delete;
     ProcessingScheduler& operator=(const ProcessingScheduler&) = delete;
 
     int workerCount() const;
     static int defaultWorkerCount();
+    static int defaultLightWorkerCount();  // a quarter of the cores, at least 1
 
     void attach(ProcessingChannel* channel);
     // Drops the pending frame and waits until no worker is processing this channel.

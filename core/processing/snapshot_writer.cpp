@@ -150,6 +150,9 @@ SnapshotResult SnapshotWriter::write(const ProcessedFrame& frame, const QString&
         {"image_size", sizeJson(image.size())},
         {"image", QFileInfo(imagePath).fileName()},
         {"detections", detectionsJson(frame.detections)},
+        // false: the detector did not look at this frame (motion gating); its empty detections
+        // say nothing about what is in the picture.
+        {"inferred", frame.inferred},
     };
     if (!rawPath.isEmpty())
         sidecar["raw"] = QFileInfo(rawPath).fileName();

@@ -28,6 +28,9 @@ QJsonObject frameMetadata(const ProcessedFrame& frame, qint64 sentWallMs)
         {"source_width", frame.sourceSize.width()},
         {"source_height", frame.sourceSize.height()},
         {"detections", detectionsJson(frame.detections)},
+        // false: not run through the detector (motion gating); no detections then means nothing.
+        {"inferred", frame.inferred},
+        {"motion", frame.motion},
     };
 }
 

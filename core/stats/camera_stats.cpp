@@ -24,6 +24,12 @@ QJsonObject StatsSnapshot::toJson() const
         {"infer_ms", round2(inferMs)},
         {"latency_ms_p50", round2(latencyP50Ms)},
         {"latency_ms_p99", round2(latencyP99Ms)},
+        {"motion", motion},
+        {"motion_pct", round2(motionPct)},
+        {"motion_ms", round2(motionMs)},
+        {"inferences", double(inferences)},
+        {"infer_fps", round2(inferFps)},
+        {"gated_no_motion", double(gatedNoMotion)},
     };
 }
 
@@ -44,6 +50,19 @@ void CameraStats::onProcessed(double decodeMs, double inferMs, qint64 latencyNs,
     m_latencyMs.add(double(latencyNs) / 1e6);
 }
 
+void CameraStats::onMotion(bool motion, double motionPct, double analyseMs)
+{
+    m_motion = motion;
+    m_motionPct = motionPct;
+    m_motionMs.add(analyseMs);
+}
+
+void CameraStats::onInference(qint64 nowNs)
+{
+    ++m_inferences;
+    m_inferRate.mark(nowNs);
+}
+
 StatsSnapshot CameraStats::snapshot(qint64 nowNs) const
 {
     StatsSnapshot s;
@@ -62,6 +81,12 @@ StatsSnapshot CameraStats::snapshot(qint64 nowNs) const
     s.inferMs = m_inferMs.mean();
     s.latencyP50Ms = m_latencyMs.percentile(50);
     s.latencyP99Ms = m_latencyMs.percentile(99);
+    s.motion = m_motion;
+    s.motionPct = m_motionPct;
+    s.motionMs = m_motionMs.mean();
+    s.inferences = m_inferences;
+    s.inferFps = m_inferRate.perSecond(nowNs);
+    s.gatedNoMotion = m_gatedNoMotion;
     return s;
 }
 

@@ -23,6 +23,13 @@ struct StatsSnapshot {
     double inferMs = 0;           // mean of recent inferences (0 without a detector)
     double latencyP50Ms = 0;      // last byte received -> result delivered
     double latencyP99Ms = 0;
+    // Motion and gating (every detect mode).
+    bool motion = false;          // the last analysed frame moved
+    double motionPct = 0;         // share of the unmasked frame that moved in it, 0..100
+    double motionMs = 0;          // mean analysis time (luma decode + analysis)
+    quint64 inferences = 0;       // frames run through the detector since start
+    double inferFps = 0;          // inferences per second over the last second
+    quint64 gatedNoMotion = 0;    // reached processing but not inferred (motion mode only)
     QJsonObject toJson() const;   // keys as in --stats-json
 };
 
@@ -36,12 +43,20 @@ public:
     void onReconnect() { ++m_reconnects; }
     void setOversizeParts(quint64 n) { m_oversize = n; }
     void onProcessed(double decodeMs, double inferMs, qint64 latencyNs, qint64 nowNs);
+    void onMotion(bool motion, double motionPct, double analyseMs);
+    void onInference(qint64 nowNs);
+    void onGatedNoMotion() { ++m_gatedNoMotion; }
     StatsSnapshot snapshot(qint64 nowNs) const;
 
 private:
     std::atomic<quint64> m_read{0}, m_bytes{0}, m_processed{0}, m_skippedStride{0},
         m_droppedThrottle{0}, m_superseded{0}, m_decodeErrors{0}, m_oversize{0}, m_reconnects{0};
+    std::atomic<quint64> m_inferences{0}, m_gatedNoMotion{0};
+    std::atomic<bool> m_motion{false};
+    std::atomic<double> m_motionPct{0};
     RateMeter m_readRate;
+    RateMeter m_inferRate;
+    SampleWindow m_motionMs{64};
     RateMeter m_outRate;
     SampleWindow m_decodeMs{64};
     SampleWindow m_inferMs{64};

@@ -1,0 +1,216 @@
+// Motion-gated detection end to end: the in-process ESP32 camera serves a yard with a real person
+// (cut from a test photo), standing or walking; a camera in each detect mode runs a real model.
+#include <QFile>
+#include <QTest>
+#include <mutex>
+#include <opencv2/imgproc.hpp>
+
+#include "demo/esp32_camera_server.h"
+#include "pipeline/camera.h"
+#include "processing/jpeg_codec.h"
+#include "processing/processing_scheduler.h"
+#include "test_util.h"
+
+using namespace vigil;
+
+namespace {
+const cv::Rect kPersonInPhoto(179, 87, 108, 297);  // person.jpg's person, with a margin
+
+// Keeps the metadata of every delivered frame (no pixels asked for: the cheapest consumer).
+class CollectingSink : public FrameSink {
+public:
+    FrameFormat format() const override { return {}; }
+    void deliver(const ProcessedFramePtr& frame) override
+    {
+        std::lock_guard lock(mutex);
+        frames.append(frame);
+    }
+    QList<ProcessedFramePtr> take()
+    {
+        std::lock_guard lock(mutex);
+        return std::exchange(frames, {});
+    }
+    std::mutex mutex;
+    QList<ProcessedFramePtr> frames;
+};
+} // namespace
+
+class TestMotionGating : public QObject {
+    Q_OBJECT
+private:
+    QString m_model;
+    cv::Mat m_yard;            // 640x480 background
+    cv::Mat m_person;          // ~70x190 px sprite
+    QByteArray m_standing;     // the person standing in the yard
+    QList<QByteArray> m_walking;
+
+    QByteArray yardWithPersonAt(int x)
+    {
+        cv::Mat f = m_yard.clone();
+        m_person.copyTo(f(cv::Rect(x, 250, m_person.cols, m_person.rows)));
+        JpegEncoder enc;
+        return enc.encodeBgr(f, 85);
+    }
+    CameraConfig config(const QUrl& url, DetectMode mode) const
+    {
+        CameraConfig c;
+        c.id = "yard";
+        c.url = url;
+        c.skipFrames = 1;
+        c.maxFps = 10;
+        c.detect = mode;
+        c.heartbeatS = 2;
+        c.detector.modelPath = m_model;
+        return c;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_model = test::modelsDir() + "/yolox_nano_coco80_416_fp32.onnx";
+        const cv::Mat photo = test::readPhotoBgr(test::testdataDir() + "/person.jpg");
+        if (!QFile::exists(m_model) || photo.empty())
+            QSKIP(qPrintable("shared models or photos absent (looked in " + test::modelsDir() + "; set VIGIL_MODELS_DIR)"));
+        m_yard = cv::Mat(480, 640, CV_8UC3);
+        for (int y = 0; y < m_yard.rows; ++y)   // a gentle gradient with texture: a real-looking ground
+            for (int x = 0; x < m_yard.cols; ++x)
+                m_yard.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(90 + y / 8 + (x * 7 + y * 3) % 11),
+                                                       uchar(110 + y / 10 + (x * 5) % 9), uchar(100 + x / 20));
+        const double k = 190.0 / kPersonInPhoto.height;
+        cv::resize(photo(kPersonInPhoto), m_person, cv::Size(), k, k, cv::INTER_AREA);
+        m_standing = yardWithPersonAt(280);
+        // Walks right and back: 8 px a frame at 30 FPS.
+        for (int i = 0; i < 60; ++i)
+            m_walking << yardWithPersonAt(40 + 8 * (i < 30 ? i : 59 - i));
+    }
+
+    void staticSceneIsInferredOnlyAtTheHeartbeat()
+    {
+        Esp32CameraServer server;
+        server.setFrames({m_standing});
+        QVERIFY(server.listen());
+        ProcessingScheduler inference(1), light(1, ProcessingScheduler::Kind::Light);
+        Camera cam(config(server.url(), DetectMode::Motion), &inference, &light);
+        CollectingSink sink;
+        cam.addSink(&sink);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().inferences >= 1, 20000);  // the first frame is a heartbeat
+        QElapsedTimer clock;
+        clock.start();
+        const quint64 startInferences = cam.stats().inferences;
+        QTRY_VERIFY_WITH_TIMEOUT(clock.elapsed() >= 5000 && cam.stats().processed >= 20, 30000);
+        const StatsSnapshot s = cam.stats();
+        cam.removeSink(&sink);
+        // Heartbeats every 2 s: at most one per 2 s (plus one for rounding), never per frame.
+        const quint64 heartbeats = s.inferences - startInferences;
+        QVERIFY2(heartbeats >= 1 && heartbeats <= quint64(clock.elapsed() / 2000 + 1),
+                 qPrintable(QString("%1 inferences in %2 ms").arg(heartbeats).arg(clock.elapsed())));
+        QVERIFY2(s.gatedNoMotion >= 10, qPrintable(QString::number(s.gatedNoMotion)));
+        QVERIFY(!s.motion);
+        // No frozen video: frames not inferred still arrive, saying so and claiming nothing.
+        int notInferred = 0;
+        for (const ProcessedFramePtr& f : sink.take()) {
+            if (!f->inferred) {
+                ++notInferred;
+                QVERIFY(f->detections.isEmpty());
+                QVERIFY(f->inferRegion.isEmpty());
+            } else {
+                QCOMPARE(f->inferRegion, QRect(0, 0, 640, 480));  // heartbeats look at the whole frame
+            }
+        }
+        QVERIFY(notInferred >= 10);
+    }
+
+    void movingObjectStartsInferenceAndKeepsItBelowTheThreshold()
+    {
+        Esp32CameraServer server;
+        server.setFrames({m_standing});
+        QVERIFY(server.listen());
+        ProcessingScheduler inference(1), light(1, ProcessingScheduler::Kind::Light);
+        CameraConfig c = config(server.url(), DetectMode::Motion);
+        c.heartbeatS = 3600;  // only the first frame is a heartbeat
+        Camera cam(c, &inference, &light);
+        CollectingSink sink;
+        cam.addSink(&sink);
+        cam.start();
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().inferences >= 1 && cam.stats().gatedNoMotion >= 5, 20000);
+        const quint64 before = cam.stats().inferences;
+        sink.take();
+
+        // The person starts walking: inference starts with the first frame that moves.
+        server.setFrames(m_walking);
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().inferences >= before + 5, 15000);
+        bool sawPerson = false;
+        for (const ProcessedFramePtr& f : sink.take()) {
+            if (f->motion)
+                QVERIFY2(f->inferred, "a frame with motion was not inferred");
+            for (const Detection& d : f->detections)
+                sawPerson |= d.name == "person";
+        }
+        QVERIFY(sawPerson);
+
+        // Motion no longer meets the minimum area, but the detected person keeps moving: still inferred.
+        c.motion.minAreaPct = 100;
+        cam.setConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(!cam.stats().motion, 5000);
+        sink.take();
+        const quint64 belowThreshold = cam.stats().inferences;
+        QTRY_VERIFY_WITH_TIMEOUT(cam.stats().inferences >= belowThreshold + 5, 15000);
+        int inferredWithoutMotion = 0;
+        for (const ProcessedFramePtr& f : sink.take())
+            inferredWithoutMotion += f->inferred && !f->motion;
+        QVERIFY(inferredWithoutMotion >= 3);
+
+        // It stands still: after the follow time the detector sleeps.
+        server.setFrames({m_standing});
+        QTest::qWait(int(InferenceGate::kFollowNs / 1'000'000) + 1500);
+        const quint64 asleep = cam.stats().inferences;
+        QTest::qWait(1500);
+        QCOMPARE(cam.stats().inferences, asleep);
+        cam.removeSink(&sink);
+    }
+
+    void alwaysAndOffBehaveAsNamed()
+    {
+        Esp32CameraServer server;
+        server.setFrames({m_standing});
+        QVERIFY(server.listen());
+        ProcessingScheduler inference(1), light(1, ProcessingScheduler::Kind::Light);
+        {
+            Camera cam(config(server.url(), DetectMode::Always), &inference, &light);
+            CollectingSink sink;
+            cam.addSink(&sink);
+            cam.start();
+            QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 8, 20000);
+            cam.removeSink(&sink);
+            const StatsSnapshot s = cam.stats();
+            QCOMPARE(s.gatedNoMotion, quint64(0));
+            const QList<ProcessedFramePtr> frames = sink.take();
+            QVERIFY(frames.size() >= 8);
+            for (const ProcessedFramePtr& f : frames) {
+                QVERIFY(f->inferred);
+                QCOMPARE(f->inferRegion, QRect(0, 0, 640, 480));
+            }
+            QVERIFY(s.inferences >= quint64(frames.size()));
+        }
+        {
+            Camera cam(config(server.url(), DetectMode::Off), &inference, &light);
+            CollectingSink sink;
+            cam.addSink(&sink);
+            cam.start();
+            QTRY_VERIFY_WITH_TIMEOUT(cam.stats().processed >= 8, 20000);
+            cam.removeSink(&sink);
+            const StatsSnapshot s = cam.stats();
+            QCOMPARE(s.inferences, quint64(0));
+            QCOMPARE(s.gatedNoMotion, quint64(0));
+            QVERIFY(cam.detectorStatus().isEmpty());
+            for (const ProcessedFramePtr& f : sink.take()) {
+                QVERIFY(!f->inferred);
+                QVERIFY(f->detections.isEmpty());
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMotionGating)
+#include "tst_motion_gating.moc"
