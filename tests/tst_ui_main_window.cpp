@@ -2,6 +2,7 @@
 // live, take snapshots (and fail to), focus/grid, and grab the window. Each test starts from
 // nothing (init/cleanup): its own folders, camera server, manager and window, in any order.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -30,6 +31,8 @@
 #include "camera_manager.h"
 #include "camera_tile.h"
 #include "main_window.h"
+#include "mask_dialog.h"
+#include "polygon_editor.h"
 #include "demo/esp32_camera_server.h"
 #include "stats_chart.h"
 #include "stats_panel.h"
@@ -80,7 +83,7 @@ private:
         CameraConfig c;
         c.name = "Loading dock";
         c.url = m_server->url();
-        c.detectionEnabled = false;
+        c.detect = vigil::DetectMode::Off;
         c.skipFrames = skipFrames;
         c.maxFps = 30;
         Camera* cam = m_manager->addCamera(c);
@@ -246,7 +249,11 @@ private slots:
         CameraDialog* dlg = m_window->openAddCameraDialog();
         dlg->findChild<QLineEdit*>("name")->setText("Loading dock");
         dlg->findChild<QLineEdit*>("url")->setText(m_server->url().toString());
-        dlg->findChild<QCheckBox*>("detection")->setChecked(false);
+        // Detection off is a detect mode now (the old checkbox).
+        auto* mode = dlg->findChild<QComboBox*>("detectMode");
+        QVERIFY(mode);
+        mode->setCurrentIndex(mode->findData(int(DetectMode::Off)));
+        QVERIFY(!dlg->findChild<QLineEdit*>("model")->isEnabled());
         dlg->findChild<QSpinBox*>("skipFrames")->setValue(1);
         dlg->findChild<QSpinBox*>("maxFps")->setValue(30);
         dlg->accept();
@@ -278,7 +285,7 @@ private slots:
         QVERIFY2(loaded.message.isEmpty(), qPrintable(loaded.message));
         QCOMPARE(loaded.settings.cameras.size(), 1);
         QCOMPARE(loaded.settings.cameras[0].url, m_server->url());
-        QVERIFY(!loaded.settings.cameras[0].detectionEnabled);
+        QVERIFY(!loaded.settings.cameras[0].detects());
         QVERIFY(!loaded.settings.cameras[0].outputSize.isValid());  // tile size is not a setting
     }
 
@@ -367,6 +374,61 @@ private slots:
         QVERIFY(m_window->grid()->focusedId().isEmpty());
     }
 
+    void motionOverlayStatsAndMasksOnALiveCamera()
+    {
+        startLoadingDock();
+        if (QTest::currentTestFailed())
+            return;
+        Camera* cam = m_manager->camera(m_camId);
+        CameraTile* tile = m_window->grid()->tile(m_camId);
+        QVERIFY(cam && tile);
+
+        // The tile's "Show motion" labels each painted frame, and is remembered for the camera.
+        QVERIFY(!tile->showsMotion());
+        QVERIFY(tile->motionText().isEmpty());
+        tile->setShowMotion(true);
+        const quint64 painted = tile->framesPainted();
+        QTRY_VERIFY_WITH_TIMEOUT(tile->framesPainted() > painted + 2, 10000);
+        QVERIFY2(tile->motionText().contains("motion") && tile->motionText().contains("inferred"),
+                 qPrintable(tile->motionText()));
+        {
+            CameraTile again(cam);
+            QVERIFY(again.showsMotion());
+        }
+        const QPoint mid(tile->width() / 2, tile->height() / 2);
+        QHelpEvent help(QEvent::ToolTip, mid, tile->mapToGlobal(mid));
+        QApplication::sendEvent(tile, &help);
+        QVERIFY2(QToolTip::text().contains("Motion:") && QToolTip::text().contains("not inferred (no motion)"),
+                 qPrintable(QToolTip::text()));
+        QVERIFY(tile->grab().toImage().save(QDir(QCoreApplication::applicationDirPath()).filePath("tst_ui_motion_tile.png")));
+        tile->setShowMotion(false);
+        QVERIFY(tile->motionText().isEmpty());
+
+        // The table has the motion and inference columns; detection is off, so nothing is inferred.
+        StatsPanel* stats = m_window->statsPanel();
+        QTRY_VERIFY_WITH_TIMEOUT((stats->refresh(), stats->table()->item(0, StatsPanel::Gated) != nullptr), 5000);
+        QCOMPARE(stats->table()->item(0, StatsPanel::Inferences)->text(), QString("0"));
+        QCOMPARE(stats->table()->item(0, StatsPanel::InferFps)->text(), QString("0.0"));
+        QVERIFY(stats->table()->item(0, StatsPanel::Motion));
+        QTRY_VERIFY_WITH_TIMEOUT(stats->chart()->inferPointCount() >= 2, 5000);
+
+        // The mask editor of the edit dialog draws on this camera's live picture (320x240), and
+        // the masks reach the running camera.
+        CameraDialog* dlg = m_window->openEditCameraDialog(m_camId);
+        QVERIFY(dlg);
+        MaskDialog* masks = dlg->openMaskEditor();
+        QVERIFY(masks);
+        QTRY_VERIFY_WITH_TIMEOUT(masks->hasPicture(), 5000);
+        QCOMPARE(masks->editor()->image().size(), QSize(320, 240));
+        const QList<QPolygonF> drawn{QPolygonF({QPointF(0.1, 0.1), QPointF(0.5, 0.1), QPointF(0.3, 0.4)})};
+        masks->editor()->setPolygons(drawn);
+        QVERIFY(masks->grab().toImage().save(QDir(QCoreApplication::applicationDirPath()).filePath("tst_ui_mask_dialog.png")));
+        masks->accept();
+        QCOMPARE(dlg->config().motion.masks, drawn);
+        dlg->accept();
+        QCOMPARE(cam->config().motion.masks, drawn);
+    }
+
     void missingModelIsShownOnTheTile()
     {
         startLoadingDock();
@@ -378,7 +440,7 @@ private slots:
         QVERIFY(tile->detectorWarningRect().isEmpty());
         const CameraConfig before = cam->config();
         CameraConfig c = before;
-        c.detectionEnabled = true;
+        c.detect = vigil::DetectMode::Always;
         c.detector.modelPath = m_dir->filePath("missing/model.onnx");
         m_manager->updateCamera(m_camId, c);
         // The worker finds out on the next frame.

@@ -2,6 +2,7 @@
 vigil_add_test(tst_app_settings SOURCES tst_app_settings.cpp TIMEOUT 60)
 vigil_add_test(tst_snapshot_writer SOURCES tst_snapshot_writer.cpp TIMEOUT 60)
 vigil_add_test(tst_ui_main_window SOURCES tst_ui_main_window.cpp LIBS vigil_ui TIMEOUT 120)
+vigil_add_test(tst_polygon_editor SOURCES tst_polygon_editor.cpp LIBS vigil_ui TIMEOUT 60)
 vigil_add_test(tst_empty_state SOURCES tst_empty_state.cpp LIBS vigil_ui TIMEOUT 60)
 vigil_add_test(tst_redaction_paths SOURCES tst_redaction_paths.cpp LIBS vigil_ui TIMEOUT 120)
 

@@ -1,6 +1,6 @@
 #include "camera_dialog.h"
 
-#include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -12,14 +12,19 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStyle>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "capture/connection_test.h"
 #include "detection/detector.h"
 #include "detection/model_manifest.h"
+#include "mask_dialog.h"
 
 namespace vigil {
 
@@ -61,8 +66,15 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     m_fps->setSuffix(tr(" fps"));
     m_fps->setToolTip(tr("At most this many processed frames per second"));
 
-    m_detection = new QCheckBox(tr("Detect objects"), this);
-    m_detection->setObjectName("detection");
+    m_detectMode = new QComboBox(this);
+    m_detectMode->setObjectName("detectMode");
+    m_detectMode->addItem(tr("Motion — detect where something moves"), int(DetectMode::Motion));
+    m_detectMode->addItem(tr("Always — every processed frame"), int(DetectMode::Always));
+    m_detectMode->addItem(tr("Off — show frames only"), int(DetectMode::Off));
+    m_detectMode->setToolTip(tr("Motion: the detector looks only where something moved, plus a whole frame "
+                                "every heartbeat; far less CPU on quiet scenes.\n"
+                                "Always: every processed frame is run through the detector.\n"
+                                "Off: no detection; motion is still measured and shown."));
     m_model = new QLineEdit(this);
     m_model->setObjectName("model");
     m_model->setPlaceholderText(tr("default model"));
@@ -84,6 +96,37 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     m_confidence->setSingleStep(0.05);
     m_confidence->setDecimals(2);
 
+    m_motionThreshold = new QSpinBox(this);
+    m_motionThreshold->setObjectName("motionThreshold");
+    m_motionThreshold->setRange(1, 255);
+    m_motionThreshold->setToolTip(tr("How much a pixel's brightness must change to count as motion (1..255).\n"
+                                     "Higher ignores noise, rain and compression; lower catches faint changes."));
+    m_motionThresholdSlider = new QSlider(Qt::Horizontal, this);
+    m_motionThresholdSlider->setObjectName("motionThresholdSlider");
+    m_motionThresholdSlider->setRange(1, 255);
+    m_motionThresholdSlider->setToolTip(m_motionThreshold->toolTip());
+    connect(m_motionThresholdSlider, &QSlider::valueChanged, m_motionThreshold, &QSpinBox::setValue);
+    connect(m_motionThreshold, &QSpinBox::valueChanged, m_motionThresholdSlider, &QSlider::setValue);
+    m_motionMinArea = new QDoubleSpinBox(this);
+    m_motionMinArea->setObjectName("motionMinArea");
+    m_motionMinArea->setRange(0, 100);
+    m_motionMinArea->setDecimals(2);
+    m_motionMinArea->setSingleStep(0.05);
+    m_motionMinArea->setSuffix(QStringLiteral(" %"));
+    m_motionMinArea->setToolTip(tr("Smallest moving region that counts, as a share of the frame"));
+    m_heartbeat = new QSpinBox(this);
+    m_heartbeat->setObjectName("heartbeat");
+    m_heartbeat->setRange(1, 86400);
+    m_heartbeat->setSuffix(tr(" s"));
+    m_heartbeat->setToolTip(tr("Motion mode: the whole frame is run through the detector at least this often, "
+                               "so objects that stand still are still seen"));
+    m_editMasks = new QPushButton(tr("Edit motion masks…"), this);
+    m_editMasks->setObjectName("editMasks");
+    m_editMasks->setToolTip(tr("Draw areas where motion is ignored, on a live frame of this camera"));
+    m_masksSummary = new QLabel(this);
+    m_masksSummary->setObjectName("masksSummary");
+    connect(m_editMasks, &QPushButton::clicked, this, [this] { openMaskEditor(); });
+
     auto* source = new QGroupBox(tr("Stream"), this);
     auto* sf = new QFormLayout(source);
     sf->addRow(tr("Name"), m_name);
@@ -102,11 +145,24 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(m_model, 1);
     modelRow->addWidget(m_modelBrowse);
-    df->addRow(m_detection);
+    df->addRow(tr("Detect"), m_detectMode);
     df->addRow(tr("Model"), modelRow);
     df->addRow(QString(), m_modelStatus);
     df->addRow(tr("Classes"), m_classes);
     df->addRow(tr("Confidence"), m_confidence);
+
+    auto* motion = new QGroupBox(tr("Motion"), this);
+    auto* mf = new QFormLayout(motion);
+    auto* thresholdRow = new QHBoxLayout;
+    thresholdRow->addWidget(m_motionThresholdSlider, 1);
+    thresholdRow->addWidget(m_motionThreshold);
+    mf->addRow(tr("Threshold"), thresholdRow);
+    mf->addRow(tr("Minimum area"), m_motionMinArea);
+    mf->addRow(tr("Heartbeat"), m_heartbeat);
+    auto* masksRow = new QHBoxLayout;
+    masksRow->addWidget(m_editMasks);
+    masksRow->addWidget(m_masksSummary, 1);
+    mf->addRow(tr("Masks"), masksRow);
 
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName("testButton");
@@ -126,13 +182,27 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     right->addWidget(m_test);
     right->addWidget(m_testResult, 1);
 
-    auto* left = new QVBoxLayout;
+    // The settings scroll when the dialog is small (laptops, scaled displays); the buttons do not.
+    auto* leftPanel = new QWidget;
+    auto* left = new QVBoxLayout(leftPanel);
+    left->setContentsMargins(0, 0, 4, 0);
     left->addWidget(source);
     left->addWidget(gate);
     left->addWidget(det);
+    left->addWidget(motion);
+    left->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("settingsScroll");
+    scroll->setWidget(leftPanel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumHeight(200);
+    // Fully shown when the screen has room: the scroll area asks for the panel's own height.
+    scroll->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
 
     auto* columns = new QHBoxLayout;
-    columns->addLayout(left, 1);
+    columns->addWidget(scroll, 1);
     columns->addSpacing(8);
     columns->addLayout(right);
 
@@ -147,13 +217,14 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     main->addWidget(m_buttons);
 
     connect(m_url, &QLineEdit::textChanged, this, &CameraDialog::validate);
-    connect(m_detection, &QCheckBox::toggled, this, &CameraDialog::updateDetectionFields);
+    connect(m_detectMode, &QComboBox::currentIndexChanged, this, &CameraDialog::updateDetectionFields);
     connect(m_model, &QLineEdit::textChanged, this, &CameraDialog::updateDetectionFields);
     connect(m_test, &QPushButton::clicked, this, &CameraDialog::testConnection);
     connect(m_tester, &ConnectionTest::finished, this, [this](bool ok, const QImage& image, const QString& message) {
         m_test->setEnabled(true);
         m_test->setText(tr("Test connection"));
         if (ok) {
+            m_testImage = image;
             m_thumbnail->setPixmap(QPixmap::fromImage(
                 image.scaled(m_thumbnail->size() - QSize(2, 2), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
         } else {
@@ -169,6 +240,12 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
 
     setConfig(config);
     m_name->setFocus();
+    // Tall enough to show every setting without scrolling, when the screen has that room (the
+    // scroll area alone would ask for a capped height).
+    const int wanted = leftPanel->sizeHint().height() + m_buttons->sizeHint().height()
+                       + main->contentsMargins().top() + main->contentsMargins().bottom() + main->spacing();
+    const int room = screen()->availableGeometry().height() - 60;
+    resize(std::max(minimumWidth(), sizeHint().width()), std::min(wanted, std::max(room, 400)));
 }
 
 void CameraDialog::setConfig(const CameraConfig& c)
@@ -188,10 +265,14 @@ void CameraDialog::setConfig(const CameraConfig& c)
     m_password->setText(password);
     m_skip->setValue(c.skipFrames);
     m_fps->setValue(qBound(1, int(std::lround(c.maxFps)), 30));
-    m_detection->setChecked(c.detectionEnabled);
+    m_detectMode->setCurrentIndex(std::max(0, m_detectMode->findData(int(c.detect))));
     m_model->setText(c.detector.modelPath);
     m_classes->setText(c.detector.classFilter.join(QStringLiteral(", ")));
     m_confidence->setValue(c.detector.confThreshold);
+    m_motionThreshold->setValue(c.motion.threshold);
+    m_motionMinArea->setValue(c.motion.minAreaPct);
+    m_heartbeat->setValue(c.heartbeatS);
+    setMasks(c.motion.masks);
     validate();
     updateDetectionFields();
 }
@@ -207,7 +288,11 @@ CameraConfig CameraDialog::config() const
     c.password = m_password->text();
     c.skipFrames = m_skip->value();
     c.maxFps = m_fps->value();
-    c.detectionEnabled = m_detection->isChecked();
+    c.detect = DetectMode(m_detectMode->currentData().toInt());
+    c.motion.threshold = m_motionThreshold->value();
+    c.motion.minAreaPct = m_motionMinArea->value();
+    c.motion.masks = m_masks;
+    c.heartbeatS = m_heartbeat->value();
     c.detector.modelPath = m_model->text().trimmed();
     QStringList classes;
     for (const QString& s : m_classes->text().split(',', Qt::SkipEmptyParts))
@@ -239,7 +324,9 @@ void CameraDialog::validate()
 
 void CameraDialog::updateDetectionFields()
 {
-    const bool on = m_detection->isChecked();
+    const DetectMode mode = DetectMode(m_detectMode->currentData().toInt());
+    const bool on = mode != DetectMode::Off;
+    m_heartbeat->setEnabled(mode == DetectMode::Motion);
     for (QWidget* w : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_modelBrowse),
                        static_cast<QWidget*>(m_classes), static_cast<QWidget*>(m_confidence)})
         w->setEnabled(on);
@@ -261,6 +348,24 @@ void CameraDialog::updateDetectionFields()
         m_modelStatus->setText(tr("Uses %1").arg(QFileInfo(resolved).fileName()));
         m_modelStatus->setToolTip(resolved);
     }
+}
+
+void CameraDialog::setMasks(const QList<RelativePolygon>& masks)
+{
+    m_masks = masks;
+    m_masksSummary->setText(masks.isEmpty() ? tr("none: motion counts everywhere")
+                                            : masks.size() == 1 ? tr("1 masked area")
+                                                                : tr("%1 masked areas").arg(masks.size()));
+}
+
+MaskDialog* CameraDialog::openMaskEditor()
+{
+    auto* dlg = new MaskDialog(m_masks, m_frameSource, m_testImage, this);
+    dlg->setWindowTitle(tr("Motion masks — %1").arg(config().displayName()));
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] { setMasks(dlg->masks()); });
+    dlg->open();
+    return dlg;
 }
 
 void CameraDialog::fillModelMenu()

@@ -1,21 +1,26 @@
 #pragma once
-// Add / edit one camera: name, URL (validated inline), credentials, gate, detection settings, and
-// "Test connection" which shows the first frame or the exact reason it failed.
+// Add / edit one camera: name, URL (validated inline), credentials, gate, detection and motion
+// settings (masks drawn on a live frame), and "Test connection" which shows the first frame or the
+// exact reason it failed.
 #include <QDialog>
+#include <QImage>
 
 #include "config/camera_config.h"
+#include "frame_still.h"
 
-class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 
 namespace vigil {
 
 class ConnectionTest;
+class MaskDialog;
 
 class CameraDialog : public QDialog {
     Q_OBJECT
@@ -29,6 +34,13 @@ public:
     void testConnection();
     QString testMessage() const;
 
+    // Where the mask editor gets its picture: the running camera's latest frame (editing). Without
+    // one (a new camera) it uses the connection test's frame, else a grey canvas.
+    void setFrameSource(FrameSource source) { m_frameSource = std::move(source); }
+    // Opens the mask editor (window-modal); its masks are taken when it is accepted.
+    MaskDialog* openMaskEditor();
+    QList<RelativePolygon> masks() const { return m_masks; }
+
     void accept() override;
 
 signals:
@@ -39,6 +51,7 @@ private:
     void browseModel();
     void updateDetectionFields();
     void fillModelMenu();
+    void setMasks(const QList<RelativePolygon>& masks);
 
     CameraConfig m_base;
     QLineEdit* m_name;
@@ -48,12 +61,21 @@ private:
     QLineEdit* m_password;
     QSpinBox* m_skip;
     QSpinBox* m_fps;
-    QCheckBox* m_detection;
+    QComboBox* m_detectMode;
     QLineEdit* m_model;
     QPushButton* m_modelBrowse;
     QLabel* m_modelStatus;
     QLineEdit* m_classes;
     QDoubleSpinBox* m_confidence;
+    QSpinBox* m_motionThreshold;
+    QSlider* m_motionThresholdSlider;
+    QDoubleSpinBox* m_motionMinArea;
+    QSpinBox* m_heartbeat;
+    QPushButton* m_editMasks;
+    QLabel* m_masksSummary;
+    QList<RelativePolygon> m_masks;
+    FrameSource m_frameSource;
+    QImage m_testImage;               // the connection test's frame: a picture for a new camera
     QPushButton* m_test;
     QLabel* m_thumbnail;
     QLabel* m_testResult;

@@ -1,6 +1,7 @@
 #include "camera_tile.h"
 
 #include <QContextMenuEvent>
+#include <QSet>
 #include <QHelpEvent>
 #include <QMenu>
 #include <QMouseEvent>
@@ -15,6 +16,15 @@
 #include "theme.h"
 
 namespace vigil {
+
+namespace {
+// Cameras whose tile shows motion: a tile rebuilt for the same camera keeps the choice.
+QSet<QString>& motionOverlayIds()
+{
+    static QSet<QString> ids;
+    return ids;
+}
+} // namespace
 
 CameraTile::CameraTile(Camera* camera, QWidget* parent)
     : QWidget(parent), m_camera(camera), m_id(camera->id()),
@@ -48,7 +58,13 @@ CameraTile::CameraTile(Camera* camera, QWidget* parent)
 
     connect(m_sink, &LatestFrameSink::frameAvailable, this, &CameraTile::onFrameAvailable);
     connect(camera, &Camera::stateChanged, this, [this] { update(); });
-    connect(camera, &Camera::configChanged, this, [this] { update(); });
+    connect(camera, &Camera::configChanged, this, [this] {
+        if (m_camera)
+            m_masks = m_camera->config().motion.masks;
+        update();
+    });
+    m_masks = camera->config().motion.masks;
+    m_showMotion = motionOverlayIds().contains(m_id);
     connect(camera, &Camera::detectorStatusChanged, this, [this] { update(); });
     camera->addSink(m_sink);
     if (ProcessedFramePtr last = camera->latestFrame()) {
@@ -85,6 +101,18 @@ void CameraTile::setFocused(bool focused)
     m_focused = focused;
     m_focusButton->setIcon(focused ? icons::grid() : icons::focus());
     m_focusButton->setToolTip(focused ? tr("Back to all cameras (Esc)") : tr("Show only this camera (double-click)"));
+}
+
+void CameraTile::setShowMotion(bool show)
+{
+    m_showMotion = show;
+    if (show)
+        motionOverlayIds().insert(m_id);
+    else
+        motionOverlayIds().remove(m_id);
+    if (!show)
+        m_motionText.clear();
+    update();
 }
 
 void CameraTile::onFrameAvailable()
@@ -187,6 +215,8 @@ void CameraTile::paintEvent(QPaintEvent*)
         // A frozen picture must not look live.
         if (state != CameraState::Live)
             p.fillRect(imageRect(), QColor(10, 12, 15, 150));
+        if (m_showMotion)
+            paintMotion(p);
     }
 
     p.setRenderHint(QPainter::Antialiasing);
@@ -248,7 +278,7 @@ void CameraTile::paintEvent(QPaintEvent*)
         p.setPen(QColor(0xe6, 0xea, 0xef));
         p.drawText(pill, Qt::AlignCenter, info);
         // Detection asked for but not running: say so where the user looks, not only in a tooltip.
-        const bool detectorDown = m_camera && m_camera->config().detectionEnabled && m_camera->detectorFailed();
+        const bool detectorDown = m_camera && m_camera->config().detects() && m_camera->detectorFailed();
         QString det;
         QColor detColour = theme::accent();
         if (detectorDown) {
@@ -281,6 +311,59 @@ void CameraTile::paintEvent(QPaintEvent*)
         p.setPen(QPen(QColor(255, 255, 255, m_hover ? 60 : 22), 1));
         p.drawRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5));
     }
+}
+
+void CameraTile::paintMotion(QPainter& p)
+{
+    const QRect pic = imageRect();
+    const QSize src = m_frame->sourceSize.isValid() ? m_frame->sourceSize : m_frame->image.size();
+    if (src.isEmpty())
+        return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    // Masks: motion is ignored there; shaded so a tuned mask is visibly where it should be.
+    p.setPen(QPen(QColor(0xf0, 0x88, 0x3e, 200), 1));
+    p.setBrush(QColor(0xf0, 0x88, 0x3e, 70));
+    for (const QPolygonF& rel : std::as_const(m_masks)) {
+        QPolygonF poly;
+        for (const QPointF& pt : rel)
+            poly << QPointF(pic.left() + pt.x() * pic.width(), pic.top() + pt.y() * pic.height());
+        p.drawPolygon(poly);
+    }
+    // Moving regions: source pixels scaled to the painted picture.
+    const double sx = double(pic.width()) / src.width(), sy = double(pic.height()) / src.height();
+    p.setPen(QPen(QColor(0xff, 0xd3, 0x3d), 1.5));
+    p.setBrush(Qt::NoBrush);
+    for (const QRect& b : m_frame->motionBoxes)
+        p.drawRect(QRectF(pic.left() + b.x() * sx, pic.top() + b.y() * sy, b.width() * sx, b.height() * sy));
+
+    m_motionText = (m_frame->motion ? tr("motion %1%").arg(m_frame->motionPct, 0, 'f', 1) : tr("no motion"))
+                   + QStringLiteral(" · ") + (m_frame->inferred ? tr("inferred") : tr("not inferred"));
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    p.setFont(small);
+    const int w = p.fontMetrics().horizontalAdvance(m_motionText) + 16;
+    const QRectF pill(10, height() - 58, w, 22);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(16, 19, 23, 185));
+    p.drawRoundedRect(pill, 6, 6);
+    p.setPen(m_frame->motion ? QColor(0xff, 0xd3, 0x3d) : QColor(0xc9, 0xd1, 0xd9));
+    p.drawText(pill, Qt::AlignCenter, m_motionText);
+    p.restore();
+}
+
+QString CameraTile::tooltipStats() const
+{
+    const StatsSnapshot s = m_camera->stats();
+    QString tip = tr("\nMotion: %1 (%2%), analysis %3 ms")
+                      .arg(s.motion ? tr("yes") : tr("no"))
+                      .arg(s.motionPct, 0, 'f', 1)
+                      .arg(s.motionMs, 0, 'f', s.motionMs < 10 ? 1 : 0);
+    tip += tr("\nInferences: %1/s, %2 in total; not inferred (no motion): %3")
+               .arg(s.inferFps, 0, 'f', 1)
+               .arg(s.inferences)
+               .arg(s.gatedNoMotion);
+    return tip;
 }
 
 void CameraTile::paintBadge(QPainter& p, const QRect& area)
@@ -326,6 +409,7 @@ bool CameraTile::event(QEvent* event)
             tip += tr("\nOn screen: %1 results painted, %2 superseded by a newer one before painting")
                        .arg(m_framesPainted)
                        .arg(m_sink->superseded() + (m_framesReceived - std::min(m_framesReceived, m_framesPainted)));
+            tip += tooltipStats();
         }
         QToolTip::showText(help->globalPos(), tip, this);
         return true;
@@ -368,6 +452,11 @@ void CameraTile::contextMenuEvent(QContextMenuEvent* event)
     menu.addAction(m_focused ? icons::grid() : icons::focus(), m_focused ? tr("Back to grid") : tr("Show only this camera"),
                    this, [this] { emit focusToggled(m_id); });
     menu.addAction(icons::stats(), tr("Tune frame rate…"), this, [this] { emit tuneRequested(m_id); });
+    QAction* motion = menu.addAction(tr("Show motion"), this, [this](bool on) { setShowMotion(on); });
+    motion->setObjectName("showMotion");
+    motion->setCheckable(true);
+    motion->setChecked(m_showMotion);
+    motion->setToolTip(tr("Outline moving regions, shade the motion masks and say whether each frame was inferred"));
     menu.addSeparator();
     menu.addAction(icons::edit(), tr("Edit camera…"), this, [this] { emit editRequested(m_id); });
     menu.addAction(icons::remove(), tr("Remove camera…"), this, [this] { emit removeRequested(m_id); });

@@ -26,6 +26,10 @@ public:
     void setSelected(bool selected);
     bool isSelected() const { return m_selected; }
     void setFocused(bool focused);     // shown alone (changes the focus button)
+    // "Show motion": moving regions, masks and whether the frame was inferred, for tuning the
+    // motion settings. Remembered per camera id for the session (tiles come and go with the grid).
+    void setShowMotion(bool show);
+    bool showsMotion() const { return m_showMotion; }
 
     // For tests and diagnostics.
     quint64 framesReceived() const { return m_framesReceived; }
@@ -34,6 +38,8 @@ public:
     ProcessedFramePtr currentFrame() const { return m_frame; }
     QRect detectorWarningRect() const { return m_detectorPillRect; }  // empty when not shown
     QRect stateBadgeRect() const { return m_badgeRect; }  // hover: state, reason and detector
+    QRect pictureRect() const { return imageRect(); }       // where the frame is painted
+    QString motionText() const { return m_motionText; }     // the overlay's label; empty when off
 
 signals:
     void clicked(const QString& id);
@@ -61,6 +67,8 @@ private:
     void layoutButtons();
     QRect imageRect() const;
     void paintBadge(QPainter& p, const QRect& area);
+    void paintMotion(QPainter& p);
+    QString tooltipStats() const;
 
     QPointer<Camera> m_camera;
     QString m_id;
@@ -80,6 +88,9 @@ private:
     bool m_selected = false;
     bool m_focused = false;
     bool m_hover = false;
+    bool m_showMotion = false;
+    QList<QPolygonF> m_masks;         // the camera's motion masks (relative), cached on configChanged
+    QString m_motionText;
     QRect m_badgeRect;
     QRect m_detectorPillRect;         // "Detection unavailable": tooltip and click target
     QToolButton* m_snapshotButton;

@@ -358,6 +358,8 @@ CameraDialog* MainWindow::openEditCameraDialog(const QString& id)
         return nullptr;
     auto* dlg = new CameraDialog(cam->config(), true, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
+    // The mask editor draws on this camera's live picture; the camera may go while it is open.
+    dlg->setFrameSource([cam = QPointer<Camera>(cam)] { return cam ? cam->latestFrame() : ProcessedFramePtr(); });
     connect(dlg, &QDialog::accepted, this, [this, dlg, id] {
         m_manager->updateCamera(id, dlg->config());
         if (CameraTile* t = m_grid->tile(id))

@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QLineSeries>
 #include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 
 #include "theme.h"
@@ -27,7 +28,11 @@ StatsChart::StatsChart(QWidget* parent) : QChartView(parent)
     m_latency = new QLineSeries(chart);
     m_latency->setName(tr("Latency p50 (ms)"));
     m_latency->setPen(QPen(QColor(0xf0, 0x88, 0x3e), 2));
+    m_infer = new QLineSeries(chart);
+    m_infer->setName(tr("Inferences/s"));
+    m_infer->setPen(QPen(QColor(0x3f, 0xb9, 0x50), 2, Qt::DashLine));
     chart->addSeries(m_fps);
+    chart->addSeries(m_infer);
     chart->addSeries(m_latency);
 
     auto styleAxis = [](QValueAxis* a, const QColor& c) {
@@ -61,6 +66,8 @@ StatsChart::StatsChart(QWidget* parent) : QChartView(parent)
     chart->addAxis(m_yLatency, Qt::AlignRight);
     m_fps->attachAxis(m_x);
     m_fps->attachAxis(m_yFps);
+    m_infer->attachAxis(m_x);
+    m_infer->attachAxis(m_yFps);
     m_latency->attachAxis(m_x);
     m_latency->attachAxis(m_yLatency);
 
@@ -87,7 +94,7 @@ static double niceMax(double v, double floor)
 
 void StatsChart::setSamples(const QList<StatsSample>& samples, qint64 nowMs)
 {
-    QList<QPointF> fps, lat;
+    QList<QPointF> fps, lat, infer;
     double maxFps = 0, maxLat = 0;
     for (const StatsSample& s : samples) {
         const double x = (s.tMs - nowMs) / 1000.0;
@@ -95,15 +102,18 @@ void StatsChart::setSamples(const QList<StatsSample>& samples, qint64 nowMs)
             continue;
         fps.append({x, s.outFps});
         lat.append({x, s.latencyMs});
-        maxFps = std::max(maxFps, s.outFps);
+        infer.append({x, s.inferFps});
+        maxFps = std::max({maxFps, s.outFps, s.inferFps});
         maxLat = std::max(maxLat, s.latencyMs);
     }
     m_fps->replace(fps);
     m_latency->replace(lat);
+    m_infer->replace(infer);
     m_yFps->setRange(0, niceMax(maxFps, 5));
     m_yLatency->setRange(0, niceMax(maxLat, 50));
 }
 
 int StatsChart::pointCount() const { return int(m_fps->count()); }
+int StatsChart::inferPointCount() const { return int(m_infer->count()); }
 
 } // namespace vigil

@@ -27,7 +27,9 @@ StatsPanel::StatsPanel(CameraManager* manager, QWidget* parent) : QWidget(parent
     // Two-line headers: the numbers are narrow, the labels should not make them wide.
     m_table->setHorizontalHeaderLabels({tr("Camera"), tr("State"), tr("Read\nfps"), tr("Out\nfps"),
                                         tr("Processed"), tr("Stride\nskip"), tr("Throttled"),
-                                        tr("Super-\nseded"), tr("Decode\nms"), tr("Infer\nms"), tr("p50\nms"),
+                                        tr("Super-\nseded"), tr("Decode\nms"), tr("Infer\nms"),
+                                        tr("Motion\n%"), tr("Infer-\nences/s"), tr("Infer-\nences"),
+                                        tr("Gated"), tr("p50\nms"),
                                         tr("p99\nms"), tr("Recon-\nnects"), tr("Detector")});
     m_table->horizontalHeaderItem(ReadFps)->setToolTip(tr("Frames read from the camera per second"));
     m_table->horizontalHeaderItem(OutFps)->setToolTip(tr("Annotated results delivered per second"));
@@ -35,6 +37,12 @@ StatsPanel::StatsPanel(CameraManager* manager, QWidget* parent) : QWidget(parent
     m_table->horizontalHeaderItem(SkippedStride)->setToolTip(tr("Frames not processed because of skip_frames"));
     m_table->horizontalHeaderItem(Throttled)->setToolTip(tr("Candidates dropped by the FPS cap"));
     m_table->horizontalHeaderItem(Superseded)->setToolTip(tr("Replaced by a newer frame while waiting for a worker"));
+    m_table->horizontalHeaderItem(Motion)->setToolTip(tr("Share of the unmasked frame that moved in the last "
+                                                         "analysed frame (– : no motion)"));
+    m_table->horizontalHeaderItem(InferFps)->setToolTip(tr("Frames run through the detector per second"));
+    m_table->horizontalHeaderItem(Inferences)->setToolTip(tr("Frames run through the detector since start"));
+    m_table->horizontalHeaderItem(Gated)->setToolTip(tr("Processed but not inferred because nothing moved "
+                                                        "(motion mode)"));
     m_table->horizontalHeaderItem(LatencyP50)->setToolTip(tr("Last byte received → annotated result, median (ms)"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -119,7 +127,7 @@ void StatsPanel::refresh()
         const QString id = cam->id();
         const StatsSnapshot s = cam->stats();
         QList<StatsSample>& h = m_history[id];
-        h.append({now, s.outFps, s.latencyP50Ms});
+        h.append({now, s.outFps, s.latencyP50Ms, s.inferFps});
         while (!h.isEmpty() && h.first().tMs < now - kHistorySeconds * 1000)
             h.removeFirst();
 
@@ -139,10 +147,17 @@ void StatsPanel::refresh()
         const auto ms = [](double v) { return v > 0 ? num(v, v < 10 ? 1 : 0) : QStringLiteral("–"); };
         set(row, DecodeMs, s.decodeMs > 0 ? num(s.decodeMs) : QStringLiteral("–"));
         set(row, InferMs, s.inferMs > 0 ? num(s.inferMs) : QStringLiteral("–"));
+        QTableWidgetItem* motionItem = set(row, Motion, s.motion ? num(s.motionPct) : QStringLiteral("–"),
+                                           s.motion ? theme::accent() : QColor());
+        motionItem->setToolTip(s.motionMs > 0 ? tr("Motion analysis: %1 ms per frame").arg(num(s.motionMs))
+                                              : QString());
+        set(row, InferFps, num(s.inferFps));
+        set(row, Inferences, QString::number(s.inferences));
+        set(row, Gated, QString::number(s.gatedNoMotion));
         set(row, LatencyP50, ms(s.latencyP50Ms));
         set(row, LatencyP99, ms(s.latencyP99Ms));
         set(row, Reconnects, QString::number(s.reconnects));
-        const bool detecting = cam->config().detectionEnabled;
+        const bool detecting = cam->config().detects();
         const QString det = detecting ? redactedText(cam->detectorStatus()) : tr("off");
         QTableWidgetItem* detItem = set(row, Detector, det.isEmpty() ? tr("loading…") : det,
                                         detecting && cam->detectorFailed() ? theme::warning() : QColor());

@@ -31,7 +31,7 @@ signals:
 
 public:
     enum Column { Camera, State, ReadFps, OutFps, Processed, SkippedStride, Throttled, Superseded,
-                  DecodeMs, InferMs, LatencyP50, LatencyP99, Reconnects, Detector, ColumnCount };
+                  DecodeMs, InferMs, Motion, InferFps, Inferences, Gated, LatencyP50, LatencyP99, Reconnects, Detector, ColumnCount };
 
 private:
     CameraManager* m_manager;
