@@ -13,6 +13,8 @@ QJsonObject RebroadcastClientStats::toJson() const
         {"frames_superseded", double(framesSuperseded)},
         {"backlog_bytes", double(backlogBytes)},
         {"max_backlog_bytes", double(maxBacklogBytes)},
+        {"events_sent", double(eventsSent)},
+        {"events_dropped", double(eventsDropped)},
     };
 }
 

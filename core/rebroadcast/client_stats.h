@@ -14,6 +14,8 @@ struct RebroadcastClientStats {
     quint64 framesSuperseded = 0;  // pending frame replaced by a newer one (client too slow)
     qint64 backlogBytes = 0;     // queued but not yet written to the network
     qint64 maxBacklogBytes = 0;  // high-water mark of backlogBytes
+    quint64 eventsSent = 0;      // ws: event messages
+    quint64 eventsDropped = 0;   // ws: event messages dropped while the client was too slow
     QJsonObject toJson() const;
 };
 

@@ -111,6 +111,12 @@ void RebroadcastServer::forget(Camera* camera, bool cameraAlive)
                               Qt::QueuedConnection);
 }
 
+void RebroadcastServer::setEventService(EventService* service)
+{
+    QMetaObject::invokeMethod(m_core, [core = m_core, service] { core->setEventService(service); },
+                              Qt::BlockingQueuedConnection);
+}
+
 int RebroadcastServer::clientCount() const { return m_core->clientCount(); }
 
 QList<RebroadcastClientStats> RebroadcastServer::clientStats() const

@@ -1,6 +1,7 @@
 #pragma once
 // Rebroadcasts the annotated results of cameras to browsers and other programs, on one port:
-// HTTP (viewer page, JSON API, snapshots, MJPEG restream) and WebSocket (/ws, /ws/<id>).
+// HTTP (viewer page, JSON API, snapshots, MJPEG restream, stored events) and WebSocket (/ws,
+// /ws/<id>: frames, stats, event messages).
 // Protocol: docs/rebroadcast.md.
 //
 // Threads: this object is the API and lives in its owner's thread (GUI or CLI main thread); all
@@ -21,6 +22,7 @@ namespace vigil {
 
 class Camera;
 class CameraRegistry;
+class EventService;
 class ServerCore;
 
 class RebroadcastServer : public QObject {
@@ -41,6 +43,12 @@ public:
     void addCamera(Camera* camera);
     void removeCamera(Camera* camera);
     int clientCount() const;
+
+    // Serves the service's events (/api/events..., event messages on /ws): not owned, null to
+    // detach. Any time, running or not; waits for the server thread, and for deletes still in
+    // flight through the previous service, so that one may be destroyed once this returns. Detach
+    // (or destroy the server) before the service is destroyed.
+    void setEventService(EventService* service);
 
     // Per-client delivery counters (also at GET /api/clients). Waits for the server thread.
     QList<RebroadcastClientStats> clientStats() const;

@@ -146,6 +146,12 @@ RequestVerdict checkRequest(const RequestHead& head, const RequestPolicy& policy
         return v;
     }
 
+    // Browsers send Origin with every request that is not GET/HEAD: a page of a foreign origin must
+    // not delete events (CSRF), token or not. Scripts and tools send no Origin.
+    if (head.method != "GET" && head.method != "HEAD"
+        && (head.count("origin") > 1 || !originAllowed(head.value("origin"), host, policy)))
+        return reject(403, "origin", "origin not allowed: add it to limits.allowed_origins");
+
     if (!tokenAccepted(policy.token, QUrl::fromEncoded(head.target), head.value("authorization")))
         return reject(401, "token", "valid token required");
 

@@ -25,6 +25,9 @@ struct RequestVerdict {
     bool accepted() const { return status == 0; }
 };
 
+// Any method the head parser knows passes here; the routes answer 405 where it does not apply
+// (only DELETE /api/events/<id> changes anything). Methods other than GET/HEAD must pass the
+// Origin check when a browser sends one.
 RequestVerdict checkRequest(const RequestHead& head, const RequestPolicy& policy);
 
 // Host header value ("name[:port]", "[v6]:port"): IP literals, localhost, the machine's own names

@@ -17,6 +17,8 @@ Route matchRoute(const QString& path)
         return {Route::Stats, {}};
     if (path == "/api/clients")
         return {Route::Clients, {}};
+    if (path == "/api/events")
+        return {Route::EventList, {}};
     // /cameras/<id>/<resource>
     const QStringList parts = path.split('/');
     if (parts.size() == 4 && parts[0].isEmpty() && parts[1] == "cameras" && !parts[2].isEmpty()) {
@@ -24,6 +26,19 @@ Route matchRoute(const QString& path)
             return {Route::Snapshot, parts[2]};
         if (parts[3] == "stream.mjpeg")
             return {Route::Stream, parts[2]};
+    }
+    // /api/events/<id>[/<file>]: the id is returned unchecked; the handler checks it with
+    // isValidEventId() before anything else (this function stays free of the events code).
+    if ((parts.size() == 4 || parts.size() == 5) && parts[0].isEmpty() && parts[1] == "api"
+        && parts[2] == "events" && !parts[3].isEmpty()) {
+        if (parts.size() == 4)
+            return {Route::EventItem, parts[3]};
+        if (parts[4] == "snapshot.jpg")
+            return {Route::EventSnapshot, parts[3]};
+        if (parts[4] == "thumbnail.jpg")
+            return {Route::EventThumbnail, parts[3]};
+        if (parts[4] == "clip.mkv")
+            return {Route::EventClip, parts[3]};
     }
     return {};
 }

@@ -1,6 +1,9 @@
 #include "rebroadcast/server_core.h"
 
+#include <algorithm>
+
 #include <QHostInfo>
+#include <QJsonDocument>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -8,6 +11,8 @@
 #include "pipeline/camera.h"
 #include "common/log.h"
 #include "common/redact.h"
+#include "events/event_service.h"
+#include "events/event_store.h"
 #include "rebroadcast/access_token.h"
 #include "rebroadcast/camera_feed.h"
 #include "rebroadcast/connection_gate.h"
@@ -28,6 +33,7 @@ ServerCore::ServerCore(std::shared_ptr<CameraRegistry> registry, QObject* parent
 ServerCore::~ServerCore()
 {
     stop();
+    joinDeletes();  // they call the EventService, which the owner destroys after this server
     for (const CameraRegistry::Entry& e : m_registry->entries())
         delete e.feed;  // only after RebroadcastServer cleared the registry (detached every feed)
 }
@@ -263,6 +269,118 @@ void ServerCore::onNewWebSocket()
                                    << (binary ? "binary" : "json");
         publishCount();
     }
+}
+
+} // namespace vigil
+
+namespace vigil {
+
+void ServerCore::setEventService(EventService* service)
+{
+    if (service == m_events)
+        return;
+    if (m_events) {
+        disconnect(m_events, &EventService::eventChanged, this, nullptr);
+        joinDeletes();  // they hold the old service
+    }
+    m_events = service;
+    if (!service)
+        return;  // the reader stays: a service of the same folder may come back
+    const QString folder = service->folder();
+    if (folder != m_eventsFolder) {
+        m_eventReader.reset();
+        m_eventsFolder = folder;
+    }
+    // The service emits on its own thread.
+    connect(service, &EventService::eventChanged, this, &ServerCore::onEventChanged, Qt::QueuedConnection);
+}
+
+EventStore* ServerCore::routeEventStore()
+{
+    if (!m_events)
+        return nullptr;
+    // Created here, on the server thread, which alone uses it (Qt SQL connections are per thread).
+    if (!m_eventReader)
+        m_eventReader = EventStore::openReadOnly(m_eventsFolder);
+    return m_eventReader.get();
+}
+
+void ServerCore::routeDeleteEvent(const QString& id, QTcpSocket* socket)
+{
+    if (!m_events) {
+        writeHttpResponse(socket, 404, "application/json", jsonError(QStringLiteral("events are off on this server")));
+        return;
+    }
+    if (int(m_deletes.size()) >= kMaxPendingDeletes) {
+        writeHttpResponse(socket, 503, "application/json",
+                          jsonError(QStringLiteral("too many deletes in progress; try again")));
+        return;
+    }
+    // removeEvent() waits (up to 5 s) for the events thread: not here, where every client is served.
+    const int ticket = ++m_nextTicket;
+    PendingDelete& d = m_deletes.emplace_back();
+    d.ticket = ticket;
+    d.id = id;
+    d.socket = socket;
+    d.thread = std::thread([this, service = m_events, id, ticket] {
+        QString error;
+        if (!service->removeEvent(id, &error) && error.isEmpty())
+            error = QStringLiteral("the event could not be deleted");
+        QMetaObject::invokeMethod(this, [this, ticket, error] { finishDelete(ticket, error); }, Qt::QueuedConnection);
+    });
+}
+
+void ServerCore::finishDelete(int ticket, const QString& error)
+{
+    const auto it = std::find_if(m_deletes.begin(), m_deletes.end(), [ticket](const PendingDelete& d) { return d.ticket == ticket; });
+    if (it == m_deletes.end())
+        return;
+    if (it->thread.joinable())
+        it->thread.join();  // it has finished: only its last statement posted this
+    const QString id = it->id;
+    const QPointer<QTcpSocket> socket = it->socket;
+    m_deletes.erase(it);
+    if (!socket)
+        return;  // the client went away (or the server stopped)
+    if (error.isEmpty()) {
+        qCInfo(lcServer).noquote() << "rebroadcast: event" << id << "deleted by" << socket->peerAddress().toString();
+        writeHttpResponse(socket, 200, "application/json",
+                          QJsonDocument(QJsonObject{{"deleted", id}}).toJson(QJsonDocument::Compact));
+    } else if (error.startsWith(QLatin1String("no event"))) {
+        writeHttpResponse(socket, 404, "application/json", jsonError(QStringLiteral("unknown event")));
+    } else {
+        writeHttpResponse(socket, 503, "application/json", jsonError(error));
+    }
+}
+
+void ServerCore::joinDeletes()
+{
+    // Their results are still delivered (queued) to finishDelete, which answers the clients.
+    for (PendingDelete& d : m_deletes)
+        if (d.thread.joinable())
+            d.thread.join();
+}
+
+void ServerCore::onEventChanged(const QString& kind, const QJsonObject& event)
+{
+    const bool isDelete = kind == QLatin1String("delete");
+    if (!isDelete && kind != QLatin1String("new") && kind != QLatin1String("update") && kind != QLatin1String("end"))
+        return;
+    const QString id = event.value("id").toString();
+    const QString camera = event.value("camera").toString();
+    QJsonObject data = event;
+    if (isDelete) {
+        // The event is gone: its id is all there is to say (camera when the service names it).
+        data = QJsonObject{{"id", id}};
+        if (!camera.isEmpty())
+            data.insert("camera", camera);
+    } else {
+        data.remove("track");  // bounded but large; GET /api/events/<id> has it
+    }
+    const QString text = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{"type", "event"}, {"event", kind}, {"data", data}}).toJson(QJsonDocument::Compact));
+    for (WsSession* s : std::as_const(m_sessions))
+        s->offerEvent(camera, id, kind == QLatin1String("update"), text);
 }
 
 } // namespace vigil

@@ -6,9 +6,14 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QList>
+#include <QJsonObject>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <atomic>
+#include <list>
 #include <memory>
+#include <thread>
 
 #include "rebroadcast/camera_registry.h"
 #include "rebroadcast/client_stats.h"
@@ -21,6 +26,8 @@ namespace vigil {
 
 class CameraFeed;
 class ConnectionGate;
+class EventService;
+class EventStore;
 class HttpFrontend;
 class MjpegViewer;
 class WsSession;
@@ -37,6 +44,13 @@ public:
     void attachCamera(Camera* camera);                 // creates the feed (if still registered)
     void dropFeed(CameraFeed* feed, const QString& id);  // after CameraRegistry::remove()
     QList<RebroadcastClientStats> clientStats() const;
+    // Not owned; null detaches. Waits for deletes in flight through the previous service, so the
+    // caller may destroy that service afterwards.
+    void setEventService(EventService* service);
+
+    // At most this many DELETE /api/events/<id> wait for the events thread at once (each waits up
+    // to 5 s there); more get 503.
+    static constexpr int kMaxPendingDeletes = 4;
 
     int clientCount() const { return m_clientCount.load(); }  // any thread
 
@@ -49,6 +63,9 @@ private:
     void dropSession(WsSession* session);
     void dropMjpeg(MjpegViewer* client);
     void publishCount();
+    void onEventChanged(const QString& kind, const QJsonObject& event);
+    void finishDelete(int ticket, const QString& error);
+    void joinDeletes();
     CameraFeed* feedFor(const QString& id) const;
     QList<CameraFeed*> feeds() const;
 
@@ -57,6 +74,8 @@ private:
     QString routeToken() const override { return m_options.token; }
     QJsonArray routeClients() const override;
     void routeStartMjpeg(const QString& cameraId, const QString& path, QTcpSocket* socket) override;
+    EventStore* routeEventStore() override;
+    void routeDeleteEvent(const QString& id, QTcpSocket* socket) override;
 
     std::shared_ptr<CameraRegistry> m_registry;
     RebroadcastOptions m_options;
@@ -65,6 +84,18 @@ private:
     QList<WsSession*> m_sessions;
     QList<MjpegViewer*> m_mjpegClients;
     std::atomic<int> m_clientCount{0};
+
+    EventService* m_events = nullptr;        // not owned (see setEventService)
+    QString m_eventsFolder;
+    std::unique_ptr<EventStore> m_eventReader;  // this thread's reader; opened on first use
+    struct PendingDelete {
+        int ticket = 0;
+        QString id;
+        QPointer<QTcpSocket> socket;     // server thread only
+        std::thread thread;
+    };
+    std::list<PendingDelete> m_deletes;      // threads waiting in EventService::removeEvent
+    int m_nextTicket = 0;
 };
 
 } // namespace vigil

@@ -18,6 +18,7 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const QString& cameraId
         if (!m_finished) {
             m_finished = true;
             m_pending.clear();
+            m_pendingEvents.clear();
             emit finished();
         }
     });
@@ -59,9 +60,38 @@ void WsSession::offerStats(const QString& cameraId, const QByteArray& json)
         m_pending[cameraId].stats = json;  // an older unsent stats message is simply outdated
 }
 
+void WsSession::offerEvent(const QString& cameraId, const QString& eventId, bool isUpdate, const QString& text)
+{
+    if (m_finished || (!m_cameraId.isEmpty() && !cameraId.isEmpty() && cameraId != m_cameraId))
+        return;
+    if (m_pendingEvents.isEmpty() && canSend()) {
+        sendEvent(text);
+        return;
+    }
+    if (isUpdate) {
+        // An update carries the whole event: when the last waiting message of this event is an
+        // update too, it is outdated (never reorder past a new/end of the same event).
+        for (auto it = m_pendingEvents.rbegin(); it != m_pendingEvents.rend(); ++it) {
+            if (it->eventId != eventId)
+                continue;
+            if (it->isUpdate) {
+                it->text = text;
+                return;
+            }
+            break;
+        }
+    }
+    if (m_pendingEvents.size() >= kMaxPendingEvents) {
+        m_pendingEvents.removeFirst();
+        ++m_eventsDropped;
+    }
+    m_pendingEvents.append({eventId, isUpdate, text});
+}
+
 void WsSession::closeWith(QWebSocketProtocol::CloseCode code, const QString& reason)
 {
     m_pending.clear();
+    m_pendingEvents.clear();
     m_socket->close(code, reason);
 }
 
@@ -82,6 +112,12 @@ void WsSession::sendStats(const QByteArray& json)
     account(m_socket->sendTextMessage(QString::fromUtf8(json)));
 }
 
+void WsSession::sendEvent(const QString& text)
+{
+    ++m_eventsSent;
+    account(m_socket->sendTextMessage(text));
+}
+
 void WsSession::account(qint64 payloadBytes)
 {
     if (payloadBytes <= 0)
@@ -97,6 +133,11 @@ void WsSession::account(qint64 payloadBytes)
 void WsSession::onBytesWritten(qint64 bytes)
 {
     m_backlog = qMax<qint64>(0, m_backlog - bytes);
+    // Events first: they are few and each one counts.
+    while (!m_pendingEvents.isEmpty() && canSend() && !m_finished)
+        sendEvent(m_pendingEvents.takeFirst().text);
+    if (!m_pendingEvents.isEmpty())
+        return;
     // Drain what waited (one frame + one stats per camera, all the latest). Keys are copied: a
     // write error may disconnect synchronously and clear m_pending.
     const QList<QString> ids = m_pending.keys();
@@ -130,6 +171,8 @@ RebroadcastClientStats WsSession::stats() const
     s.framesSuperseded = m_superseded;
     s.backlogBytes = m_backlog;
     s.maxBacklogBytes = m_maxSeenBacklog;
+    s.eventsSent = m_eventsSent;
+    s.eventsDropped = m_eventsDropped;
     return s;
 }
 
