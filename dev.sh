@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 
 BUILD_DEPS=(cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
-    libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev)
+    libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev
+    libavformat-dev libavcodec-dev libavutil-dev libqt6sql6-sqlite)
 # The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots;
 # dpkg-dev lets the package test resolve the .deb's dependencies.
 TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev lintian help2man)

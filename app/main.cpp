@@ -7,6 +7,7 @@
 #include "cli_options.h"
 #include "desktop_app.h"
 #include "headless_runner.h"
+#include "list_events.h"
 
 int main(int argc, char* argv[])
 {
@@ -15,7 +16,7 @@ int main(int argc, char* argv[])
         args << QString::fromLocal8Bit(argv[i]);
     const bool headless = args.contains(QStringLiteral("--headless"));
     bool textOnly = false;  // --help / --version print and exit
-    for (const char* opt : {"-h", "--help", "--help-all", "-v", "--version"})
+    for (const char* opt : {"-h", "--help", "--help-all", "-v", "--version", "--list-events"})
         textOnly = textOnly || args.contains(QLatin1String(opt));
 
     // The headless mode (and printing help) needs no display at all.
@@ -36,6 +37,8 @@ int main(int argc, char* argv[])
         return 2;
     }
     const vigil::CliOptions& o = parsed.options;
+    if (o.listEvents)
+        return vigil::runListEvents(o);
     if (o.headless)
         return vigil::runHeadless(o);
 

@@ -20,8 +20,9 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION video)
 # The shared libraries it links (Qt 6, OpenCV, libjpeg-turbo) become Depends via dpkg-shlibdeps.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# The window needs a Qt platform plugin (xcb/wayland), which libqt6gui6 only recommends.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
+# The window needs a Qt platform plugin (xcb/wayland), which libqt6gui6 only recommends; the
+# events database needs Qt SQL's SQLite driver, a plugin that nothing links.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6sql6-sqlite")
 # models/fetch.sh downloads models with one of these and reads the manifest with the other.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "curl | wget, python3 | jq")
 set(CPACK_SOURCE_IGNORE_FILES "/build.*/" "/\\\\.git/")

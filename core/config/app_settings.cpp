@@ -74,6 +74,7 @@ QJsonObject AppSettings::toJson() const
              {"token", rebroadcastToken},
          }},
         {"limits", limits.toJson()},
+        {"events", events.toJson()},
         {"defaults", QJsonObject{
              {"skip_frames", defaultSkipFrames},
              {"fps", defaultMaxFps},
@@ -148,6 +149,9 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
         s.limits = Limits::fromJson(lim.toObject(), errors);
     else if (r.has("limits"))
         r.fail("limits", QStringLiteral("expected an object"));
+
+    JsonReader ev = r.object("events");
+    s.events = EventsSettings::read(ev);
 
     JsonReader def = r.object("defaults");
     def.read("skip_frames", s.defaultSkipFrames, 1, 30);

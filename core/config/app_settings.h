@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "config/camera_config.h"
+#include "config/event_config.h"
 #include "config/limits.h"
 
 namespace vigil {
@@ -24,6 +25,7 @@ struct AppSettings {
     QString rebroadcastToken;
 
     Limits limits;                        // the "limits" section (see config/limits.h)
+    EventsSettings events;                // the "events" section
 
     int defaultSkipFrames = 2;            // for cameras added from now on
     double defaultMaxFps = 10;

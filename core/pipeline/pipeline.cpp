@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/redact.h"
 #include "demo/demo_camera.h"
+#include "events/event_service.h"
 #include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
@@ -14,15 +15,28 @@ namespace vigil {
 Pipeline::Pipeline(const AppSettings& settings, const PipelineOverrides& overrides, QObject* parent)
     : QObject(parent), m_settings(settings), m_overrides(overrides),
       m_rebroadcastOverridden(overrides.rebroadcastGiven()),
-      m_scheduler(std::make_unique<ProcessingScheduler>(overrides.workers))
+      m_scheduler(std::make_unique<ProcessingScheduler>(overrides.workers)),
+      m_lightScheduler(std::make_unique<ProcessingScheduler>(0, ProcessingScheduler::Kind::Light))
 {
     qRegisterMetaType<vigil::CameraState>("vigil::CameraState");
+    if (m_settings.events.enabled) {
+        EventService::Options o;
+        o.settings = m_settings.events;
+        if (!m_overrides.eventsDir.isEmpty())
+            o.settings.folder = m_overrides.eventsDir;
+        m_events = std::make_unique<EventService>(o);
+    }
 }
 
 Pipeline::~Pipeline() { shutdown(); }
 
 void Pipeline::start()
 {
+    if (m_events) {
+        QString error;
+        if (!m_events->start(&error))
+            m_startProblems << QStringLiteral("Events: recording off: %1").arg(error);
+    }
     for (CameraConfig c : std::as_const(m_settings.cameras))
         addCamera(m_overrides.applyToSettingsCameras ? applyOverrides(c, m_overrides) : c);
     for (const CameraConfig& c : std::as_const(m_overrides.cameras))
@@ -48,15 +62,22 @@ void Pipeline::shutdown()
         m_server->stop();
         m_server.reset();
     }
-    // 2. Cameras detach from the scheduler; their readers finish on their own threads.
+    // 2. Events in progress end and are stored; clips finish.
+    if (m_events) {
+        for (Camera* c : std::as_const(m_cameras))
+            m_events->removeCamera(c);
+        m_events->stop();
+    }
+    // 3. Cameras detach from the schedulers; their readers finish on their own threads.
     const QList<Camera*> cameras = m_cameras;
     m_cameras.clear();
     for (Camera* c : cameras) {
         emit cameraRemoved(c->id());
         delete c;
     }
-    // 3. The demo camera's server, then 4. the workers.
+    // 4. The demo camera's server, then 5. the workers (light, then inference).
     m_demo.reset();
+    m_lightScheduler.reset();
     m_scheduler.reset();
 }
 
@@ -124,11 +145,13 @@ Camera* Pipeline::addCamera(CameraConfig config)
     if (m_shutDown)
         return nullptr;
     config.id = uniqueId(config.id.isEmpty() ? config.displayName() : config.id);
-    auto* cam = new Camera(withLimits(config), m_scheduler.get(), this);
+    auto* cam = new Camera(withLimits(config), m_scheduler.get(), m_lightScheduler.get(), this);
     m_cameras.append(cam);
     connect(cam, &Camera::stateChanged, this,
             [this, cam](CameraState s, const QString& reason) { emit cameraStateChanged(cam, s, reason); });
     cam->start();
+    if (m_events)
+        m_events->addCamera(cam);
     if (m_server)
         m_server->addCamera(cam);
     emit cameraAdded(cam);
@@ -142,6 +165,8 @@ bool Pipeline::updateCamera(const QString& id, CameraConfig config)
         return false;
     config.id = id;
     cam->setConfig(withLimits(config));
+    if (m_events)
+        m_events->updateCamera(cam);
     emit cameraUpdated(cam);
     return true;
 }
@@ -168,6 +193,8 @@ bool Pipeline::removeCamera(const QString& id)
     m_cameras.removeOne(cam);
     if (m_server)
         m_server->removeCamera(cam);
+    if (m_events)
+        m_events->removeCamera(cam);  // its events end and stay stored
     emit cameraRemoved(id);  // views drop their sinks before the camera goes
     delete cam;
     return true;
@@ -219,6 +246,7 @@ bool Pipeline::restartRebroadcast()
             connect(server.get(), &RebroadcastServer::clientsChanged, this, &Pipeline::rebroadcastChanged);
             for (Camera* c : std::as_const(m_cameras))
                 server->addCamera(c);
+            server->setEventService(m_events.get());  // null when events are off; the server goes first at shutdown
             m_server = std::move(server);
         } else {
             m_rebroadcastError = redactedText(error);

@@ -1,6 +1,6 @@
 #pragma once
 // The running system, wired in one place: the processing scheduler, the cameras, the built-in demo
-// camera and the rebroadcast server (and, later, every other service such as motion, events and
+// camera, the events service and the rebroadcast server (and, later, every other service such as
 // MQTT). Desktop (ui/) and headless (app/) both drive this and only this. No QtWidgets.
 //
 // It takes the settings and the command line's overrides and applies them here only; it fills
@@ -18,6 +18,7 @@
 namespace vigil {
 
 class DemoCamera;
+class EventService;
 class ProcessingScheduler;
 class RebroadcastServer;
 
@@ -42,6 +43,8 @@ public:
     void setSettings(const AppSettings& settings);
 
     QList<Camera*> cameras() const { return m_cameras; }
+    // Events (tracking, store, clips); null when events are off in the settings.
+    EventService* events() const { return m_events.get(); }
     Camera* camera(const QString& id) const;
     QString uniqueId(const QString& wanted) const;
 
@@ -81,9 +84,11 @@ private:
     PipelineOverrides m_overrides;
     bool m_rebroadcastOverridden = false;
     QStringList m_startProblems;
-    std::unique_ptr<ProcessingScheduler> m_scheduler;
+    std::unique_ptr<ProcessingScheduler> m_scheduler;       // inference
+    std::unique_ptr<ProcessingScheduler> m_lightScheduler;  // motion analysis, display decoding
     std::unique_ptr<DemoCamera> m_demo;
     QList<Camera*> m_cameras;                  // owned
+    std::unique_ptr<EventService> m_events;
     std::unique_ptr<RebroadcastServer> m_server;
     QString m_rebroadcastError;
     bool m_shutDown = false;

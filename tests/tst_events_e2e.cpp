@@ -1,0 +1,176 @@
+// Events end to end: the in-process ESP32 camera shows a yard; a real person (cut from a test
+// photo) walks in, stands still for several seconds while motion gating sleeps, and walks out. A
+// real model runs through the whole Pipeline. Exactly one event must come out of it, with its
+// snapshot, thumbnail and clip, visible in the store and through `vigil --list-events`.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <opencv2/imgproc.hpp>
+
+#include "demo/esp32_camera_server.h"
+#include "events/clip_reader.h"
+#include "events/event_service.h"
+#include "events/event_store.h"
+#include "pipeline/pipeline.h"
+#include "processing/jpeg_codec.h"
+#include "test_util.h"
+
+using namespace vigil;
+
+namespace {
+const cv::Rect kPersonInPhoto(179, 87, 108, 297);  // person.jpg's person, with a margin
+}
+
+class TestEventsEndToEnd : public QObject {
+    Q_OBJECT
+private:
+    QString m_model;
+    cv::Mat m_yard, m_person;
+
+    QByteArray yard(int personX = -1)
+    {
+        cv::Mat f = m_yard.clone();
+        if (personX >= 0) {
+            const cv::Rect at(personX, 250, m_person.cols, m_person.rows);
+            const cv::Rect inside = at & cv::Rect(0, 0, f.cols, f.rows);
+            if (!inside.empty())
+                m_person(cv::Rect(inside.x - at.x, 0, inside.width, inside.height)).copyTo(f(inside));
+        }
+        JpegEncoder enc;
+        return enc.encodeBgr(f, 85);
+    }
+    QList<QByteArray> walk(int fromX, int toX, int frames)
+    {
+        QList<QByteArray> out;
+        for (int i = 0; i < frames; ++i)
+            out << yard(fromX + (toX - fromX) * i / (frames - 1));
+        return out;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_model = test::modelsDir() + "/yolox_nano_coco80_416_fp32.onnx";
+        const cv::Mat photo = test::readPhotoBgr(test::testdataDir() + "/person.jpg");
+        if (!QFile::exists(m_model) || photo.empty())
+            QSKIP(qPrintable("shared models or photos absent (looked in " + test::modelsDir() + "; set VIGIL_MODELS_DIR)"));
+        m_yard = cv::Mat(480, 640, CV_8UC3);
+        for (int y = 0; y < m_yard.rows; ++y)
+            for (int x = 0; x < m_yard.cols; ++x)
+                m_yard.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(90 + y / 8 + (x * 7 + y * 3) % 11),
+                                                       uchar(110 + y / 10 + (x * 5) % 9), uchar(100 + x / 20));
+        const double k = 190.0 / kPersonInPhoto.height;
+        cv::resize(photo(kPersonInPhoto), m_person, cv::Size(), k, k, cv::INTER_AREA);
+    }
+
+    void personWalksInStandsAndLeavesIsOneEvent()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString eventsDir = dir.filePath("events");
+
+        Esp32CameraServer server;
+        server.setFrames({yard()});
+        QVERIFY(server.listen());
+
+        AppSettings settings;
+        settings.events.folder = eventsDir;
+        settings.events.preRollS = 2;
+        settings.events.postRollS = 1;
+        CameraConfig c;
+        c.id = "yard";
+        c.name = "Back yard";
+        c.url = server.url();
+        c.skipFrames = 1;
+        c.maxFps = 10;
+        c.detect = DetectMode::Motion;
+        c.heartbeatS = 4;        // standing still is seen at heartbeats only
+        c.detector.modelPath = m_model;
+        c.events.labels = {"person"};
+        settings.cameras << c;
+
+        Pipeline pipeline(settings);
+        QVERIFY(pipeline.events());
+        QSignalSpy changes(pipeline.events(), &EventService::eventChanged);
+        pipeline.start();
+        QVERIFY2(pipeline.startProblems().isEmpty(), qPrintable(pipeline.startProblems().join("; ")));
+        Camera* cam = pipeline.camera("yard");
+        QVERIFY(cam);
+        QTRY_VERIFY_WITH_TIMEOUT(cam->stats().inferences >= 1, 20000);  // the empty yard's first heartbeat
+        QTest::qWait(1000);
+
+        server.setFrames(walk(-60, 280, 45));          // walks in (1.5 s)
+        QTest::qWait(1500);
+        server.setFrames({yard(280)});                  // stands still
+        QTRY_VERIFY_WITH_TIMEOUT(pipeline.events()->counts("yard").events == 1, 15000);
+        QTest::qWait(7000);
+        QCOMPARE(pipeline.events()->counts("yard").events, quint64(1));  // still the same event
+        server.setFrames(walk(280, 700, 45));           // walks out (1.5 s)
+        QTest::qWait(1500);
+        server.setFrames({yard()});
+        // It ends once inferences that cover where it was have missed it for 10 s (heartbeats).
+        std::unique_ptr<EventStore> store = EventStore::openReadOnly(eventsDir);
+        auto events = [&] {
+            EventQuery q;
+            q.limit = 100;
+            return store->query(q);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(events().size() == 1 && !events().first().inProgress(), 40000);
+        QTRY_VERIFY_WITH_TIMEOUT(events().first().hasClip, 15000);
+        const Event e = events().first();
+        QCOMPARE(e.camera, QStringLiteral("yard"));
+        QCOMPARE(e.cameraName, QStringLiteral("Back yard"));
+        QCOMPARE(e.label, QStringLiteral("person"));
+        QVERIFY(e.topScore > 0.5);
+        QVERIFY2(*e.endTime - e.startTime >= 7, qPrintable(QString::number(*e.endTime - e.startTime)));
+        QVERIFY(e.hasSnapshot);
+        QVERIFY(e.box.width() > 20 && e.box.height() > 80);
+        for (SnapshotKind kind : {SnapshotKind::Clean, SnapshotKind::BoundingBox, SnapshotKind::Thumbnail}) {
+            QSize size;
+            JpegDecoder dec;
+            QVERIFY(dec.readSize(test::readFile(store->snapshotPath(e.id, kind)), &size));
+            QCOMPARE(size, kind == SnapshotKind::Thumbnail ? QSize(320, 240) : QSize(640, 480));
+        }
+        // The clip: pre-roll before the first sighting, through the end.
+        ClipReader clip;
+        QVERIFY2(clip.open(store->clipPath(e.id)), qPrintable(clip.error()));
+        QVERIFY(clip.frameCount() > 100);
+        QVERIFY2(clip.durationMs() >= qint64((*e.endTime - e.startTime) * 1000) + 1500,
+                 qPrintable(QString("%1 ms").arg(clip.durationMs())));
+        const std::optional<Event> withTrack = store->event(e.id, true);
+        QVERIFY(withTrack && withTrack->track.size() >= 5);
+
+        // Live notifications: new first, end last, all about this event.
+        QVERIFY(changes.size() >= 2);
+        QCOMPARE(changes.first().at(0).toString(), QStringLiteral("new"));
+        bool ended = false;
+        for (const QList<QVariant>& change : std::as_const(changes)) {
+            QCOMPARE(change.at(1).toJsonObject()["id"].toString(), e.id);
+            ended |= change.at(0).toString() == "end";
+        }
+        QVERIFY(ended);
+
+        // The same from the command line, while the app runs (readers never block the writer).
+        QProcess list;
+        list.start(QStringLiteral(VIGIL_BINARY), {"--list-events", "--events-dir", eventsDir, "--since", "10m"});
+        QVERIFY(list.waitForFinished(20000));
+        QCOMPARE(list.exitCode(), 0);
+        const QList<QByteArray> lines = list.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject listed = QJsonDocument::fromJson(lines.first()).object();
+        QCOMPARE(listed["id"].toString(), e.id);
+        QCOMPARE(listed["label"].toString(), QStringLiteral("person"));
+        QVERIFY(listed["has_clip"].toBool());
+        list.start(QStringLiteral(VIGIL_BINARY), {"--list-events", "--events-dir", eventsDir, "--camera-id", "other"});
+        QVERIFY(list.waitForFinished(20000));
+        QVERIFY(list.readAllStandardOutput().trimmed().isEmpty());
+        pipeline.shutdown();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventsEndToEnd)
+#include "tst_events_e2e.moc"
