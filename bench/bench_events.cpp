@@ -25,21 +25,29 @@ struct Phase {
     double outFps = 0, worstP99 = 0, rssMiB = 0, cpuPct = 0;
 };
 
+// A camera that makes events for people: every frame a candidate, at most 10 FPS, motion mode.
+std::unique_ptr<Camera> startCamera(const QUrl& url, const QString& id, const QString& model,
+                                    ProcessingScheduler& inference, ProcessingScheduler& light)
+{
+    CameraConfig c;
+    c.id = id;
+    c.url = url;
+    c.skipFrames = 1;
+    c.maxFps = 10;
+    c.detector.modelPath = model;
+    c.events.labels = {"person"};
+    auto cam = std::make_unique<Camera>(c, &inference, &light);
+    cam->start();
+    return cam;
+}
+
 Phase runPhase(const QUrl& url, const QString& model, EventService* events, double seconds, int cameras)
 {
     ProcessingScheduler inference, light(0, ProcessingScheduler::Kind::Light);
     std::vector<std::unique_ptr<Camera>> cams;
     const double rss0 = rssMiB();
     for (int i = 0; i < cameras; ++i) {
-        CameraConfig c;
-        c.id = QStringLiteral("cam%1").arg(i + 1);
-        c.url = url;
-        c.skipFrames = 1;
-        c.maxFps = 10;
-        c.detector.modelPath = model;
-        c.events.labels = {"person"};
-        cams.push_back(std::make_unique<Camera>(c, &inference, &light));
-        cams.back()->start();
+        cams.push_back(startCamera(url, QStringLiteral("cam%1").arg(i + 1), model, inference, light));
         if (events)
             events->addCamera(cams.back().get());
     }
@@ -117,15 +125,7 @@ int main(int argc, char** argv)
         ProcessingScheduler inference, light(0, ProcessingScheduler::Kind::Light);
         std::vector<std::unique_ptr<Camera>> cams;
         for (int i = 0; i < 4; ++i) {
-            CameraConfig c;
-            c.id = QStringLiteral("long%1").arg(i + 1);
-            c.url = url;
-            c.skipFrames = 1;
-            c.maxFps = 10;
-            c.detector.modelPath = model;
-            c.events.labels = {"person"};
-            cams.push_back(std::make_unique<Camera>(c, &inference, &light));
-            cams.back()->start();
+            cams.push_back(startCamera(url, QStringLiteral("long%1").arg(i + 1), model, inference, light));
             events.addCamera(cams.back().get());
         }
         for (int m = 0; m < int(minutes); ++m) {

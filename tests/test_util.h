@@ -18,6 +18,14 @@ QByteArray readFile(const QString& path);
 // A JPEG photo as 8-bit BGR, through the app's own decoder; empty on failure.
 cv::Mat readPhotoBgr(const QString& path);
 
+// The person of the shared person.jpg (objects.json: [189, 97, 277, 374], with a margin), scaled
+// to `height` pixels; empty when the photo is absent.
+cv::Mat personSprite(int height);
+// A 640x480 yard: a gentle gradient with texture, like real ground.
+cv::Mat yardBackground();
+// A copy of `background` with `sprite` at (x, y), clipped to the frame (it may walk in or out).
+cv::Mat withSprite(const cv::Mat& background, const cv::Mat& sprite, int x, int y);
+
 // This process's resident set (VmRSS) in KiB; 0 when unknown.
 inline qint64 residentKiB()
 {

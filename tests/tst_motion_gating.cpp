@@ -14,8 +14,6 @@
 using namespace vigil;
 
 namespace {
-const cv::Rect kPersonInPhoto(179, 87, 108, 297);  // person.jpg's person, with a margin
-
 // Keeps the metadata of every delivered frame (no pixels asked for: the cheapest consumer).
 class CollectingSink : public FrameSink {
 public:
@@ -46,10 +44,8 @@ private:
 
     QByteArray yardWithPersonAt(int x)
     {
-        cv::Mat f = m_yard.clone();
-        m_person.copyTo(f(cv::Rect(x, 250, m_person.cols, m_person.rows)));
         JpegEncoder enc;
-        return enc.encodeBgr(f, 85);
+        return enc.encodeBgr(test::withSprite(m_yard, m_person, x, 250), 85);
     }
     CameraConfig config(const QUrl& url, DetectMode mode) const
     {
@@ -68,16 +64,10 @@ private slots:
     void initTestCase()
     {
         m_model = test::modelsDir() + "/yolox_nano_coco80_416_fp32.onnx";
-        const cv::Mat photo = test::readPhotoBgr(test::testdataDir() + "/person.jpg");
-        if (!QFile::exists(m_model) || photo.empty())
+        m_person = test::personSprite(190);
+        if (!QFile::exists(m_model) || m_person.empty())
             QSKIP(qPrintable("shared models or photos absent (looked in " + test::modelsDir() + "; set VIGIL_MODELS_DIR)"));
-        m_yard = cv::Mat(480, 640, CV_8UC3);
-        for (int y = 0; y < m_yard.rows; ++y)   // a gentle gradient with texture: a real-looking ground
-            for (int x = 0; x < m_yard.cols; ++x)
-                m_yard.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(90 + y / 8 + (x * 7 + y * 3) % 11),
-                                                       uchar(110 + y / 10 + (x * 5) % 9), uchar(100 + x / 20));
-        const double k = 190.0 / kPersonInPhoto.height;
-        cv::resize(photo(kPersonInPhoto), m_person, cv::Size(), k, k, cv::INTER_AREA);
+        m_yard = test::yardBackground();
         m_standing = yardWithPersonAt(280);
         // Walks right and back: 8 px a frame at 30 FPS.
         for (int i = 0; i < 60; ++i)

@@ -9,11 +9,6 @@
 
 using namespace vigil;
 
-namespace {
-// The person of person.jpg (objects.json: [189, 97, 277, 374]) with a little of the photo around.
-const cv::Rect kPersonInPhoto(179, 87, 108, 297);
-}
-
 class TestRegionCrop : public QObject {
     Q_OBJECT
 private:
@@ -45,8 +40,8 @@ private slots:
     void initTestCase()
     {
         m_model = test::modelsDir() + "/yolox_nano_coco80_416_fp32.onnx";
-        const cv::Mat photo = test::readPhotoBgr(test::testdataDir() + "/person.jpg");
-        if (!QFile::exists(m_model) || photo.empty())
+        const cv::Mat small = test::personSprite(110);
+        if (!QFile::exists(m_model) || small.empty())
             QSKIP(qPrintable("shared models or photos absent (looked in " + test::modelsDir() + "; set VIGIL_MODELS_DIR)"));
         // A plain, slightly textured yard; the person far away, about 40x100 px.
         cv::Mat frame(1080, 1920, CV_8UC3, cv::Scalar(110, 120, 115));
@@ -54,9 +49,6 @@ private slots:
         cv::Mat noise(frame.size(), CV_8UC3);
         rng.fill(noise, cv::RNG::UNIFORM, 0, 12);
         frame += noise;
-        const double k = 110.0 / kPersonInPhoto.height;
-        cv::Mat small;
-        cv::resize(photo(kPersonInPhoto), small, cv::Size(), k, k, cv::INTER_AREA);
         const cv::Rect at(1500, 800, small.cols, small.rows);
         small.copyTo(frame(at));
         m_person = QRect(at.x, at.y, at.width, at.height);

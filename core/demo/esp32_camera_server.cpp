@@ -59,7 +59,11 @@ void Esp32CameraServer::setOptions(const Options& options)
 
 Esp32CameraServer::Options Esp32CameraServer::options() const { return m_options; }
 
-void Esp32CameraServer::setFrames(const QList<QByteArray>& jpegs) { m_frames = jpegs; }
+void Esp32CameraServer::setFrames(const QList<QByteArray>& jpegs)
+{
+    m_frames = jpegs;
+    m_firstFrameTick = m_tick;  // the new sequence plays from its first frame
+}
 
 void Esp32CameraServer::ensureFrames()
 {
@@ -89,6 +93,7 @@ bool Esp32CameraServer::listen(const QHostAddress& address, quint16 port)
         return false;
     m_clock.start();
     m_tick = 0;
+    m_firstFrameTick = 0;
     m_timer.start(0);
     return true;
 }
@@ -217,7 +222,7 @@ void Esp32CameraServer::onTick()
     if (!isListening())
         return;
     ensureFrames();
-    const QByteArray& jpeg = m_frames[qsizetype(m_tick % quint64(m_frames.size()))];
+    const QByteArray& jpeg = m_frames[qsizetype((m_tick - m_firstFrameTick) % quint64(m_frames.size()))];
     // By index: nothing is removed while we write (see sweepClients), but be safe if one is added.
     for (qsizetype i = 0; i < m_clients.size(); ++i) {
         Client* c = m_clients[i];

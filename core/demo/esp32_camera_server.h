@@ -50,7 +50,8 @@ public:
 
     void setOptions(const Options& options);  // applies to new connections (mode: immediately)
     Options options() const;
-    void setFrames(const QList<QByteArray>& jpegs);  // serve these instead of the synthetic scene
+    // Serve these instead of the synthetic scene, in a loop starting with the first (from the next frame).
+    void setFrames(const QList<QByteArray>& jpegs);
 
     bool listen(const QHostAddress& address = QHostAddress::LocalHost, quint16 port = 0);
     void close();                    // stops listening and drops all clients
@@ -78,6 +79,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     quint64 m_tick = 0;
+    quint64 m_firstFrameTick = 0;  // tick at which the current frames started
     quint64 m_sent = 0;
 };
 
