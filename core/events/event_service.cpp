@@ -60,7 +60,7 @@ struct EventService::CameraEntry : FrameSink, std::enable_shared_from_this<Event
 };
 
 struct EventService::Item {
-    enum class Kind { Frame, ClipDone, Settings, Flush, Remove };
+    enum class Kind { Frame, ClipDone, Settings, Flush, Remove, Barrier };
     Kind kind = Kind::Frame;
     std::shared_ptr<CameraEntry> camera;   // null for ClipDone: a clip may outlive its camera
     QString cameraId;
@@ -69,7 +69,8 @@ struct EventService::Item {
     TrackerSettings tracker;
     QString name;
     double retentionDays = 30;
-    std::shared_ptr<std::promise<void>> done;  // Flush: set once handled
+    std::shared_ptr<std::promise<void>> done;  // Flush, Barrier: set once handled
+    bool retire = false;                       // Flush of a removed camera: its clips finish now
     QString eventId;                           // Remove
     std::shared_ptr<std::promise<QString>> removed;  // Remove: the error, empty on success
 };
@@ -425,6 +426,11 @@ void EventService::runLoop(Worker& w)
             lock.lock();
             continue;
         }
+        if (item.kind == Item::Kind::Barrier) {
+            item.done->set_value();
+            lock.lock();
+            continue;
+        }
         CameraEntry& cam = *item.camera;
         switch (item.kind) {
         case Item::Kind::Frame:
@@ -432,6 +438,7 @@ void EventService::runLoop(Worker& w)
             break;
         case Item::Kind::ClipDone:
         case Item::Kind::Remove:
+        case Item::Kind::Barrier:
             break;
         case Item::Kind::Settings:
             cam.tracker.setSettings(item.tracker);
@@ -442,6 +449,10 @@ void EventService::runLoop(Worker& w)
             w.apply(cam, cam.tracker.flush(QDateTime::currentMSecsSinceEpoch() / 1000.0));
             cam.tracked = 0;
             cam.recent.clear();
+            // A removed camera sends no more frames: its clips end with what they have, and their
+            // results are queued (this thread holds no lock) before anything queued after.
+            if (item.retire && cam.clips)
+                cam.clips->stop();
             break;
         }
         if (item.done)
@@ -474,10 +485,17 @@ void EventService::stop()
     }
     for (auto& f : flushed)
         f.wait_for(std::chrono::seconds(10));
-    // 2. Clips finish with what they have; their results still reach the store.
+    // 2. Clips finish with what they have; their results are queued before the barrier below,
+    //    which waits until everything queued so far (removed cameras' too) is stored.
     for (const auto& cam : std::as_const(cams))
         if (cam->clips)
             cam->clips->stop();
+    Item barrier;
+    barrier.kind = Item::Kind::Barrier;
+    barrier.done = std::make_shared<std::promise<void>>();
+    std::future<void> drained = barrier.done->get_future();
+    push(std::move(barrier), false);
+    drained.wait_for(std::chrono::seconds(10));
     // 3. The thread empties its queue and closes the store.
     {
         std::lock_guard lock(m_mutex);
@@ -599,9 +617,9 @@ void EventService::removeCamera(Camera* camera)
     Item flush;
     flush.kind = Item::Kind::Flush;
     flush.camera = cam;
+    flush.retire = true;
     push(std::move(flush), false);
-    // The entry (and its clip recorder, which finishes its clips) goes with the last reference:
-    // the queued flush, or here.
+    // The entry goes with the last reference: the queued flush, or here.
 }
 
 } // namespace vigil
