@@ -3,7 +3,12 @@
 // real model runs through the whole Pipeline. Exactly one event must come out of it, with its
 // snapshot, thumbnail and clip, visible in the store and through `vigil --list-events`.
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QUrlQuery>
+#include <QWebSocket>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
@@ -79,6 +84,9 @@ private slots:
         c.detector.modelPath = m_model;
         c.events.labels = {"person"};
         settings.cameras << c;
+        settings.rebroadcastEnabled = true;
+        settings.rebroadcastPort = 0;            // any free port
+        settings.rebroadcastToken = "e2e-secret";
 
         Pipeline pipeline(settings);
         QVERIFY(pipeline.events());
@@ -87,6 +95,21 @@ private slots:
         QVERIFY2(pipeline.startProblems().isEmpty(), qPrintable(pipeline.startProblems().join("; ")));
         Camera* cam = pipeline.camera("yard");
         QVERIFY(cam);
+        QVERIFY(pipeline.rebroadcastRunning());
+        QUrl base = pipeline.rebroadcastUrl();
+        base.setQuery(QString());
+        // A WebSocket client hears the event live.
+        QWebSocket ws;
+        QStringList wsEvents;
+        connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString& text) {
+            const QJsonObject m = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (m["type"].toString() == "event")
+                wsEvents << m["event"].toString() + ":" + m["data"].toObject()["id"].toString();
+        });
+        QUrl wsUrl = base.resolved(QUrl("/ws/yard?token=e2e-secret"));
+        wsUrl.setScheme("ws");
+        ws.open(wsUrl);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.state() == QAbstractSocket::ConnectedState, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(cam->stats().inferences >= 1, 20000);  // the empty yard's first heartbeat
         QTest::qWait(1000);
 
@@ -146,6 +169,30 @@ private slots:
             ended |= change.at(0).toString() == "end";
         }
         QVERIFY(ended);
+
+        // The HTTP API, with the token and without.
+        QNetworkAccessManager nam;
+        auto get = [&](const QString& pathAndQuery) {
+            std::unique_ptr<QNetworkReply> reply(nam.get(QNetworkRequest(base.resolved(QUrl(pathAndQuery)))));
+            QDeadlineTimer deadline(10000);
+            while (!reply->isFinished() && !deadline.hasExpired())
+                QTest::qWait(20);
+            return std::make_pair(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll());
+        };
+        const auto fromApi = get("/api/events?camera=yard&label=person&token=e2e-secret");
+        QCOMPARE(fromApi.first, 200);
+        const QJsonArray apiEvents = QJsonDocument::fromJson(fromApi.second).array();
+        QCOMPARE(apiEvents.size(), 1);
+        QCOMPARE(apiEvents.first().toObject()["id"].toString(), e.id);
+        QVERIFY(apiEvents.first().toObject()["has_clip"].toBool());
+        QCOMPARE(get("/api/events?camera=yard").first, 401);
+        const auto clipBytes = get("/api/events/" + e.id + "/clip.mkv?token=e2e-secret");
+        QCOMPARE(clipBytes.first, 200);
+        QCOMPARE(clipBytes.second, test::readFile(store->clipPath(e.id)));
+        QCOMPARE(get("/api/events/" + e.id + "/thumbnail.jpg?token=e2e-secret").second,
+                 test::readFile(store->snapshotPath(e.id, SnapshotKind::Thumbnail)));
+        QVERIFY(wsEvents.contains("new:" + e.id));
+        QVERIFY(wsEvents.contains("end:" + e.id));
 
         // The same from the command line, while the app runs (readers never block the writer).
         QProcess list;
