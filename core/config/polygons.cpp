@@ -34,7 +34,8 @@ bool polygonFromJson(const QJsonValue& value, RelativePolygon* out, QString* why
             *why = QStringLiteral("point %1 is outside 0..1").arg(i + 1);
             return false;
         }
-        p << QPointF(x, y);
+        // Kept as saved (polygonToJson's precision), so a load and a save give the same polygon.
+        p << QPointF(std::round(x * 1e4) / 1e4, std::round(y * 1e4) / 1e4);
     }
     *out = p;
     return true;
