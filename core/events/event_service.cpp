@@ -222,10 +222,7 @@ struct EventService::Worker {
         while (cam.recent.size() > size_t(kRecentFrames))
             cam.recent.pop_front();
         const QList<TrackChange> changes = cam.tracker.update(Observation::fromFrame(*frame));
-        int tracked = 0;
-        for (const TrackedObject& o : cam.tracker.objects())
-            tracked += o.confirmed ? 1 : 0;
-        cam.tracked = tracked;
+        cam.tracked = cam.tracker.confirmedCount();
         apply(cam, changes);
     }
 

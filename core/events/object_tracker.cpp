@@ -382,6 +382,11 @@ QList<TrackChange> ObjectTracker::flush(double wallTime)
     return changes;
 }
 
+int ObjectTracker::confirmedCount() const
+{
+    return int(std::count_if(m_tracks.begin(), m_tracks.end(), [](const Track& t) { return t.obj.confirmed; }));
+}
+
 QList<TrackedObject> ObjectTracker::objects() const
 {
     QList<TrackedObject> out;

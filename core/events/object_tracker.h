@@ -159,6 +159,8 @@ public:
     // Live tracks, candidates included (isEvent tells them apart), ordered by id.
     QList<TrackedObject> objects() const;
     int trackCount() const { return int(m_tracks.size()); }
+    // Live tracks that are confirmed (no copies: called on every inferred frame).
+    int confirmedCount() const;
 
 private:
     // A track: the public object plus what only the tracker needs.
