@@ -12,10 +12,10 @@ cd "$(dirname "$0")"
 BUILD_DEPS=(cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev libturbojpeg0-dev
-    libavformat-dev libavcodec-dev libavutil-dev libqt6sql6-sqlite)
+    libavformat-dev libavcodec-dev libavutil-dev libqt6sql6-sqlite libmosquitto-dev)
 # The viewer-page test drives Debian's Chromium; Xvfb runs the real app for screenshots;
 # dpkg-dev lets the package test resolve the .deb's dependencies.
-TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev lintian help2man)
+TEST_DEPS=(chromium xvfb xauth openssl dpkg-dev lintian help2man mosquitto)
 # Sanitizers and libFuzzer: clang with its runtimes.
 SANITIZER_DEPS=(clang-14 libclang-rt-14-dev llvm-14)
 BUILD_DIR=${VIGIL_BUILD_DIR:-build}

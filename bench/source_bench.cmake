@@ -1,0 +1,1 @@
+# source.mjpeg fan-out benchmark.

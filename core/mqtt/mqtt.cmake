@@ -1,0 +1,1 @@
+# MQTT (libmosquitto): client thread, topics, commands, Home Assistant discovery.

@@ -1,0 +1,1 @@
+# Events panel tests (offscreen).

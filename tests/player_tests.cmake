@@ -1,0 +1,1 @@
+# Clip player tests (offscreen).

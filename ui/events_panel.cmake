@@ -1,0 +1,1 @@
+# Events panel: list over the store, filters, details, timeline strip.
