@@ -4,8 +4,11 @@
 
 namespace vigil {
 
-DemoCamera::DemoCamera(const Esp32CameraServer::Options& options) : m_options(options)
+DemoCamera::DemoCamera(const Esp32CameraServer::Options& options, const DemoSceneOptions& scene)
+    : m_options(options), m_scene(scene)
 {
+    m_scene.fps = options.fps;
+    m_scene.loopFrames = options.loopFrames;
     m_thread.setObjectName(QStringLiteral("demo-camera"));
 }
 
@@ -28,12 +31,22 @@ bool DemoCamera::start(QString* error)
         if (error)
             *error = QStringLiteral("the demo camera could not listen on 127.0.0.1");
         stop();
+        return false;
     }
-    return ok;
+    m_cancelRender = false;
+    m_render = std::thread([this, size = m_options.size, quality = m_options.quality, scene = m_scene] {
+        const QList<QByteArray> frames = renderDemoScene(size, quality, scene, &m_cancelRender);
+        if (m_server && !m_cancelRender && !frames.isEmpty())
+            QMetaObject::invokeMethod(m_server, [s = m_server, frames] { s->setFrames(frames); }, Qt::QueuedConnection);
+    });
+    return true;
 }
 
 void DemoCamera::stop()
 {
+    m_cancelRender = true;
+    if (m_render.joinable())
+        m_render.join();
     if (m_server) {
         QMetaObject::invokeMethod(m_server, [s = m_server] { delete s; }, Qt::BlockingQueuedConnection);
         m_server = nullptr;
