@@ -11,3 +11,4 @@ vigil_add_test(tst_package SOURCES tst_package.cpp TIMEOUT 240)
 target_compile_definitions(tst_package PRIVATE VIGIL_BUILD_DIR="${PROJECT_BINARY_DIR}"
                                                VIGIL_CPACK="${CMAKE_CPACK_COMMAND}")
 add_dependencies(tst_package vigil)
+vigil_add_test(tst_zone_editor SOURCES tst_zone_editor.cpp LIBS vigil_ui TIMEOUT 120)

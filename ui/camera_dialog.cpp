@@ -1,5 +1,6 @@
 #include "camera_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -25,6 +26,7 @@
 #include "detection/detector.h"
 #include "detection/model_manifest.h"
 #include "mask_dialog.h"
+#include "zone_dialog.h"
 
 namespace vigil {
 
@@ -127,6 +129,26 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     m_masksSummary->setObjectName("masksSummary");
     connect(m_editMasks, &QPushButton::clicked, this, [this] { openMaskEditor(); });
 
+    m_recordEvents = new QCheckBox(tr("Record events"), this);
+    m_recordEvents->setObjectName("recordEvents");
+    m_recordEvents->setToolTip(tr("Tracked objects of the chosen labels become events, with a snapshot and a clip"));
+    m_notify = new QCheckBox(tr("Desktop notification when an event starts"), this);
+    m_notify->setObjectName("notifyEvents");
+    m_notify->setToolTip(tr("A message in the system tray with the label and a picture; click it to open the event. "
+                            "At most one a minute per label"));
+    m_editZones = new QPushButton(tr("Zones and labels…"), this);
+    m_editZones->setObjectName("editZones");
+    m_editZones->setToolTip(tr("Draw zones and choose which objects make events, on a live frame of this camera"));
+    m_zonesSummary = new QLabel(this);
+    m_zonesSummary->setObjectName("zonesSummary");
+    m_zonesSummary->setWordWrap(true);
+    connect(m_editZones, &QPushButton::clicked, this, [this] { openZoneEditor(); });
+    connect(m_recordEvents, &QCheckBox::toggled, this, [this](bool on) {
+        m_events.enabled = on;
+        m_notify->setEnabled(on);
+    });
+    connect(m_notify, &QCheckBox::toggled, this, [this](bool on) { m_events.notify = on; });
+
     auto* source = new QGroupBox(tr("Stream"), this);
     auto* sf = new QFormLayout(source);
     sf->addRow(tr("Name"), m_name);
@@ -164,6 +186,15 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     masksRow->addWidget(m_masksSummary, 1);
     mf->addRow(tr("Masks"), masksRow);
 
+    auto* events = new QGroupBox(tr("Events"), this);
+    auto* ef = new QFormLayout(events);
+    ef->addRow(m_recordEvents);
+    auto* zonesRow = new QHBoxLayout;
+    zonesRow->addWidget(m_editZones);
+    zonesRow->addWidget(m_zonesSummary, 1);
+    ef->addRow(tr("Zones"), zonesRow);
+    ef->addRow(m_notify);
+
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName("testButton");
     m_thumbnail = new QLabel(this);
@@ -190,6 +221,7 @@ CameraDialog::CameraDialog(const CameraConfig& config, bool editing, QWidget* pa
     left->addWidget(gate);
     left->addWidget(det);
     left->addWidget(motion);
+    left->addWidget(events);
     left->addStretch(1);
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName("settingsScroll");
@@ -273,6 +305,7 @@ void CameraDialog::setConfig(const CameraConfig& c)
     m_motionMinArea->setValue(c.motion.minAreaPct);
     m_heartbeat->setValue(c.heartbeatS);
     setMasks(c.motion.masks);
+    setEvents(c.events);
     validate();
     updateDetectionFields();
 }
@@ -292,6 +325,7 @@ CameraConfig CameraDialog::config() const
     c.motion.threshold = m_motionThreshold->value();
     c.motion.minAreaPct = m_motionMinArea->value();
     c.motion.masks = m_masks;
+    c.events = m_events;
     c.heartbeatS = m_heartbeat->value();
     c.detector.modelPath = m_model->text().trimmed();
     QStringList classes;
@@ -364,6 +398,38 @@ MaskDialog* CameraDialog::openMaskEditor()
     dlg->setWindowTitle(tr("Motion masks — %1").arg(config().displayName()));
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     connect(dlg, &QDialog::accepted, this, [this, dlg] { setMasks(dlg->masks()); });
+    dlg->open();
+    return dlg;
+}
+
+void CameraDialog::setEvents(const CameraEventConfig& events)
+{
+    m_events = events;
+    m_recordEvents->setChecked(events.enabled);
+    m_notify->setChecked(events.notify);
+    m_notify->setEnabled(events.enabled);
+    int required = 0;
+    for (const Zone& z : events.zones)
+        required += z.required;
+    QString zones = events.zones.isEmpty() ? tr("no zones")
+                                           : tr("%n zone(s)", nullptr, int(events.zones.size()));
+    if (required)
+        zones += tr(" (%1 required)").arg(required);
+    const QString labels = events.labels.isEmpty() ? tr("no labels: no events") : events.labels.join(QStringLiteral(", "));
+    m_zonesSummary->setText(zones + QStringLiteral(" · ") + labels);
+}
+
+ZoneDialog* CameraDialog::openZoneEditor()
+{
+    auto* dlg = new ZoneDialog(m_events.zones, m_events.labels, m_masks, m_frameSource, m_testImage, this);
+    dlg->setWindowTitle(tr("Zones and events — %1").arg(config().displayName()));
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        CameraEventConfig e = m_events;
+        e.zones = dlg->zones();
+        e.labels = dlg->labels();
+        setEvents(e);
+    });
     dlg->open();
     return dlg;
 }

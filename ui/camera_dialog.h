@@ -8,6 +8,7 @@
 #include "config/camera_config.h"
 #include "frame_still.h"
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
@@ -21,6 +22,7 @@ namespace vigil {
 
 class ConnectionTest;
 class MaskDialog;
+class ZoneDialog;
 
 class CameraDialog : public QDialog {
     Q_OBJECT
@@ -40,6 +42,9 @@ public:
     // Opens the mask editor (window-modal); its masks are taken when it is accepted.
     MaskDialog* openMaskEditor();
     QList<RelativePolygon> masks() const { return m_masks; }
+    // Opens the zones and event labels editor (window-modal), over the same picture.
+    ZoneDialog* openZoneEditor();
+    CameraEventConfig events() const { return m_events; }
 
     void accept() override;
 
@@ -52,6 +57,7 @@ private:
     void updateDetectionFields();
     void fillModelMenu();
     void setMasks(const QList<RelativePolygon>& masks);
+    void setEvents(const CameraEventConfig& events);
 
     CameraConfig m_base;
     QLineEdit* m_name;
@@ -74,6 +80,11 @@ private:
     QPushButton* m_editMasks;
     QLabel* m_masksSummary;
     QList<RelativePolygon> m_masks;
+    QCheckBox* m_recordEvents;
+    QCheckBox* m_notify;
+    QPushButton* m_editZones;
+    QLabel* m_zonesSummary;
+    CameraEventConfig m_events;
     FrameSource m_frameSource;
     QImage m_testImage;               // the connection test's frame: a picture for a new camera
     QPushButton* m_test;

@@ -53,11 +53,53 @@ void PolygonEditor::setPlaceholderText(const QString& text)
 
 void PolygonEditor::setPolygons(const QList<QPolygonF>& polygons)
 {
+    setPolygons(polygons, {});
+}
+
+void PolygonEditor::setPolygons(const QList<QPolygonF>& polygons, const QStringList& names)
+{
     m_layer.polygons = polygons;
+    m_layer.names = names;
+    if (!names.isEmpty())
+        m_layer.names.resize(polygons.size());
     m_drawing.clear();
     m_dragPolygon = -1;
     select(-1);
     update();
+}
+
+void PolygonEditor::setName(int index, const QString& name)
+{
+    if (index < 0 || index >= m_layer.polygons.size())
+        return;
+    m_layer.names.resize(m_layer.polygons.size());
+    m_layer.names[index] = name;
+    update();
+    emit polygonsChanged();
+}
+
+void PolygonEditor::setBackgroundPolygons(const QList<QPolygonF>& polygons, const QColor& colour)
+{
+    m_background.polygons = polygons;
+    m_background.colour = colour;
+    update();
+}
+
+QString PolygonEditor::newName() const
+{
+    for (int n = 1;; ++n) {
+        const QString name = QStringLiteral("%1 %2").arg(m_namePrefix).arg(n);
+        if (!m_layer.names.contains(name))
+            return name;
+    }
+}
+
+void PolygonEditor::removePolygon(int index)
+{
+    m_layer.polygons.removeAt(index);
+    if (index < m_layer.names.size())
+        m_layer.names.removeAt(index);
+    emit polygonRemoved(index);
 }
 
 void PolygonEditor::setColour(const QColor& colour)
@@ -84,7 +126,7 @@ void PolygonEditor::deleteSelected()
 {
     if (m_selected < 0 || m_selected >= m_layer.polygons.size())
         return;
-    m_layer.polygons.removeAt(m_selected);
+    removePolygon(m_selected);
     m_dragPolygon = -1;
     select(-1);
     update();
@@ -95,7 +137,8 @@ void PolygonEditor::clear()
 {
     if (m_layer.polygons.isEmpty())
         return;
-    m_layer.polygons.clear();
+    for (int i = int(m_layer.polygons.size()) - 1; i >= 0; --i)
+        removePolygon(i);
     m_dragPolygon = -1;
     select(-1);
     update();
@@ -116,11 +159,17 @@ bool PolygonEditor::finishDrawing()
         update();
         return false;
     }
+    if (!m_namePrefix.isEmpty() || !m_layer.names.isEmpty()) {
+        m_layer.names.resize(m_layer.polygons.size());
+        m_layer.names.append(m_namePrefix.isEmpty() ? QString() : newName());
+    }
     m_layer.polygons.append(poly);
     m_drawing.clear();
-    select(int(m_layer.polygons.size()) - 1);
+    const int index = int(m_layer.polygons.size()) - 1;
+    select(index);
     update();
     emit drawingChanged(false);
+    emit polygonAdded(index);
     emit polygonsChanged();
     return true;
 }
@@ -134,9 +183,10 @@ void PolygonEditor::cancelDrawing()
     emit drawingChanged(false);
 }
 
-void PolygonEditor::setOverlayBoxes(const QList<QRectF>& boxes)
+void PolygonEditor::setOverlayBoxes(const QList<QRectF>& boxes, const QStringList& labels)
 {
     m_overlay = boxes;
+    m_overlayLabels = labels;
     update();
 }
 
@@ -201,7 +251,7 @@ void PolygonEditor::deletePoint(int polygon, int point)
     QPolygonF& poly = m_layer.polygons[polygon];
     poly.removeAt(point);
     if (poly.size() < 3) {
-        m_layer.polygons.removeAt(polygon);
+        removePolygon(polygon);
         if (m_selected == polygon)
             select(-1);
         else if (m_selected > polygon)
@@ -393,32 +443,39 @@ void PolygonEditor::paintEvent(QPaintEvent*)
     }
     p.setRenderHint(QPainter::Antialiasing);
 
-    // Read-only boxes first, so the polygons being edited stay on top.
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(QColor(0xff, 0xd3, 0x3d), 1.5));
-    for (const QRectF& b : std::as_const(m_overlay))
-        p.drawRect(QRectF(toWidget(b.topLeft()), toWidget(b.bottomRight())));
+    for (const QPolygonF& rel : std::as_const(m_background.polygons))
+        paintPolygon(p, rel, m_background.colour, false, false);
 
-    const QColor c = m_layer.colour;
-    QColor fill = c;
-    fill.setAlpha(80);
-    for (int i = 0; i < m_layer.polygons.size(); ++i) {
-        const QPolygonF& rel = m_layer.polygons[i];
-        QPolygonF poly;
-        for (const QPointF& pt : rel)
-            poly << toWidget(pt);
-        const bool sel = i == m_selected;
-        QColor f = fill;
-        if (sel)
-            f.setAlpha(120);
-        p.setBrush(f);
-        p.setPen(QPen(sel ? c.lighter(140) : c, sel ? 2.5 : 1.5));
-        p.drawPolygon(poly);
-        p.setPen(QPen(Qt::black, 1));
-        p.setBrush(sel ? QColor(Qt::white) : c);
-        const double r = sel ? 4.5 : 3;
-        for (const QPointF& pt : std::as_const(poly))
-            p.drawEllipse(pt, r, r);
+    // Read-only boxes next, so the polygons being edited stay on top.
+    p.setBrush(Qt::NoBrush);
+    for (int i = 0; i < m_overlay.size(); ++i) {
+        const QRectF box(toWidget(m_overlay[i].topLeft()), toWidget(m_overlay[i].bottomRight()));
+        p.setPen(QPen(QColor(0xff, 0xd3, 0x3d), 1.5));
+        p.drawRect(box);
+        if (i < m_overlayLabels.size() && !m_overlayLabels[i].isEmpty()) {
+            const QRectF tag = p.fontMetrics().boundingRect(m_overlayLabels[i]).adjusted(-3, -1, 3, 1);
+            const QRectF at(box.left(), std::max(0.0, box.top() - tag.height()), tag.width(), tag.height());
+            p.fillRect(at, QColor(0xff, 0xd3, 0x3d));
+            p.setPen(Qt::black);
+            p.drawText(at, Qt::AlignCenter, m_overlayLabels[i]);
+        }
+    }
+
+    for (int i = 0; i < m_layer.polygons.size(); ++i)
+        paintPolygon(p, m_layer.polygons[i], m_layer.colour, i == m_selected, true);
+    // Names over every shape, so a selected zone never hides another's name.
+    for (int i = 0; i < m_layer.polygons.size() && i < m_layer.names.size(); ++i) {
+        if (m_layer.names[i].isEmpty() || m_layer.polygons[i].isEmpty())
+            continue;
+        const QRectF b = m_layer.polygons[i].boundingRect();
+        const QPointF centre = toWidget(b.center());
+        QRectF tag = p.fontMetrics().boundingRect(m_layer.names[i]).adjusted(-5, -2, 5, 2);
+        tag.moveCenter(centre);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0, 0, 0, 170));
+        p.drawRoundedRect(tag, 4, 4);
+        p.setPen(Qt::white);
+        p.drawText(tag, Qt::AlignCenter, m_layer.names[i]);
     }
 
     if (isDrawing()) {
@@ -433,7 +490,7 @@ void PolygonEditor::paintEvent(QPaintEvent*)
             p.drawLine(line.last(), toWidget(m_hoverRel));
         }
         p.setPen(QPen(Qt::black, 1));
-        p.setBrush(c);
+        p.setBrush(m_layer.colour);
         for (const QPointF& pt : std::as_const(line))
             p.drawEllipse(pt, 3.5, 3.5);
         // The first point closes the polygon: make it the obvious target.
@@ -443,6 +500,25 @@ void PolygonEditor::paintEvent(QPaintEvent*)
             p.drawEllipse(line.first(), kGrabPx, kGrabPx);
         }
     }
+}
+
+void PolygonEditor::paintPolygon(QPainter& p, const QPolygonF& rel, const QColor& c, bool sel, bool editable) const
+{
+    QPolygonF poly;
+    for (const QPointF& pt : rel)
+        poly << toWidget(pt);
+    QColor f = c;
+    f.setAlpha(editable ? (sel ? 120 : 80) : 60);
+    p.setBrush(editable ? QBrush(f) : QBrush(f, Qt::BDiagPattern));
+    p.setPen(QPen(sel ? c.lighter(140) : c, sel ? 2.5 : 1.5, editable ? Qt::SolidLine : Qt::DashLine));
+    p.drawPolygon(poly);
+    if (!editable)
+        return;
+    p.setPen(QPen(Qt::black, 1));
+    p.setBrush(sel ? QColor(Qt::white) : c);
+    const double r = sel ? 4.5 : 3;
+    for (const QPointF& pt : std::as_const(poly))
+        p.drawEllipse(pt, r, r);
 }
 
 } // namespace vigil

@@ -6,14 +6,17 @@
 // Escape cancels it. Drag a point to move it, drag inside a polygon to move it whole. Right-click a
 // point to delete it (fewer than 3 points: the polygon goes). Delete removes the selected polygon.
 //
-// The polygons live in one layer (list + colour). Named zones will be a second layer with names;
-// everything below works on "the edited layer" so that is an addition, not a rewrite.
+// One editable layer (polygons, optional names, colour): motion masks, or named event zones. A
+// read-only background layer shows the other kind (e.g. the masks under the zones).
 #include <QColor>
 #include <QImage>
 #include <QList>
 #include <QPolygonF>
 #include <QRectF>
+#include <QStringList>
 #include <QWidget>
+
+class QPainter;
 
 namespace vigil {
 
@@ -29,6 +32,14 @@ public:
 
     void setPolygons(const QList<QPolygonF>& polygons);  // clears selection and any drawing
     QList<QPolygonF> polygons() const { return m_layer.polygons; }
+    // Named polygons (zones): names are drawn on them and follow every edit. A polygon drawn from
+    // now on is named "<prefix> <n>" (the first n not taken); empty prefix: polygons stay unnamed.
+    void setPolygons(const QList<QPolygonF>& polygons, const QStringList& names);
+    QStringList names() const { return m_layer.names; }
+    void setName(int index, const QString& name);
+    void setNewNamePrefix(const QString& prefix) { m_namePrefix = prefix; }
+    // Read-only shapes under the edited ones (e.g. the motion masks while zones are edited).
+    void setBackgroundPolygons(const QList<QPolygonF>& polygons, const QColor& colour);
     void setColour(const QColor& colour);
     QColor colour() const { return m_layer.colour; }
 
@@ -43,7 +54,7 @@ public:
     void cancelDrawing();
 
     // Read-only boxes painted over the picture (motion regions, detections), relative coordinates.
-    void setOverlayBoxes(const QList<QRectF>& boxes);
+    void setOverlayBoxes(const QList<QRectF>& boxes, const QStringList& labels = {});
     QList<QRectF> overlayBoxes() const { return m_overlay; }
 
     // Where the picture is painted (letterboxed, aspect kept), and the mapping in and out of it.
@@ -56,6 +67,8 @@ public:
 
 signals:
     void polygonsChanged();          // any edit of the stored polygons (not the one being drawn)
+    void polygonAdded(int index);    // a polygon was drawn (it is selected); then polygonsChanged
+    void polygonRemoved(int index);  // deleted (or lost its last points); then polygonsChanged
     void selectionChanged(int index);
     void drawingChanged(bool drawing);
 
@@ -71,6 +84,7 @@ protected:
 private:
     struct Layer {
         QList<QPolygonF> polygons;
+        QStringList names;    // empty, or one per polygon
         QColor colour;
     };
     struct Hit {
@@ -82,11 +96,18 @@ private:
     void select(int index);
     void deletePoint(int polygon, int point);
     void updateCursor(QPointF widgetPos);
+    void removePolygon(int index);
+    QString newName() const;
+    void paintPolygon(QPainter& p, const QPolygonF& relative, const QColor& colour, bool selected,
+                      bool editable) const;
 
     QImage m_image;
     QString m_placeholder;
     Layer m_layer;
     QList<QRectF> m_overlay;
+    QStringList m_overlayLabels;
+    Layer m_background;
+    QString m_namePrefix;
     int m_selected = -1;
     QPolygonF m_drawing;                // the polygon being drawn (open)
     QPointF m_hoverRel{-1, -1};         // rubber band end while drawing

@@ -30,12 +30,14 @@ void CameraEventConfig::writeTo(QJsonObject& o) const
         zonesJson.append(QJsonObject{{"name", z.name}, {"polygon", polygonToJson(z.polygon)}, {"required", z.required}});
     o.insert("zones", zonesJson);
     o.insert("retention_days", retentionDays);
+    o.insert("notify", notify);
 }
 
 CameraEventConfig CameraEventConfig::read(JsonReader& r)
 {
     CameraEventConfig c;
     r.read("events", c.enabled);
+    r.read("notify", c.notify);
     QStringList labels;
     if (r.read("event_labels", labels)) {
         c.labels.clear();

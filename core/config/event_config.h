@@ -19,6 +19,7 @@ struct CameraEventConfig {
     QHash<QString, LabelFilter> filters;    // "event_filters": {"person": {"min_score": 0.6, ...}}
     QList<Zone> zones;                      // "zones": [{"name", "polygon", "required"}]
     int retentionDays = 30;                 // "retention_days"
+    bool notify = false;                    // "notify": a desktop notification when an event starts
     bool operator==(const CameraEventConfig&) const = default;
 
     void writeTo(QJsonObject& camera) const;
