@@ -302,6 +302,8 @@ void CameraTile::paintEvent(QPaintEvent*)
         }
     }
 
+    paintEvents(p);
+
     // Frame: accent when selected.
     p.setBrush(Qt::NoBrush);
     if (m_selected) {
@@ -311,6 +313,52 @@ void CameraTile::paintEvent(QPaintEvent*)
         p.setPen(QPen(QColor(255, 255, 255, m_hover ? 60 : 22), 1));
         p.drawRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5));
     }
+}
+
+void CameraTile::setActiveEvents(const QStringList& labels)
+{
+    if (labels == m_activeEvents)
+        return;
+    m_activeEvents = labels;
+    update();
+}
+
+void CameraTile::paintEvents(QPainter& p)
+{
+    if (m_activeEvents.isEmpty())
+        return;
+    // "person ×2 · car": one entry per label, counted; the edge takes the first label's colour.
+    QStringList labels;
+    QList<int> counts;
+    for (const QString& l : std::as_const(m_activeEvents)) {
+        const int i = int(labels.indexOf(l));
+        if (i < 0) {
+            labels << l;
+            counts << 1;
+        } else {
+            ++counts[i];
+        }
+    }
+    QStringList parts;
+    for (int i = 0; i < labels.size(); ++i)
+        parts << (counts[i] > 1 ? QStringLiteral("%1 ×%2").arg(labels[i]).arg(counts[i]) : labels[i]);
+    const QColor colour = theme::labelColour(labels.first());
+    p.save();
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(colour, 4));
+    p.drawRect(QRectF(rect()).adjusted(2, 2, -2, -2));
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    const QString text = QStringLiteral("● ") + parts.join(QStringLiteral(" · "));
+    const int w = std::min(width() - 24, p.fontMetrics().horizontalAdvance(text) + 18);
+    const QRectF pill(12, 36, w, 22);
+    p.setPen(Qt::NoPen);
+    p.setBrush(colour);
+    p.drawRoundedRect(pill, 6, 6);
+    p.setPen(QColor(0x10, 0x12, 0x16));
+    p.drawText(pill, Qt::AlignCenter, p.fontMetrics().elidedText(text, Qt::ElideRight, w - 10));
+    p.restore();
 }
 
 void CameraTile::paintMotion(QPainter& p)

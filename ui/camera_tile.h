@@ -30,6 +30,10 @@ public:
     // motion settings. Remembered per camera id for the session (tiles come and go with the grid).
     void setShowMotion(bool show);
     bool showsMotion() const { return m_showMotion; }
+    // Labels of this camera's events in progress (one entry per event): shown as a coloured edge
+    // and a label pill for as long as they last. Empty: none.
+    void setActiveEvents(const QStringList& labels);
+    QStringList activeEvents() const { return m_activeEvents; }
 
     // For tests and diagnostics.
     quint64 framesReceived() const { return m_framesReceived; }
@@ -68,6 +72,7 @@ private:
     QRect imageRect() const;
     void paintBadge(QPainter& p, const QRect& area);
     void paintMotion(QPainter& p);
+    void paintEvents(QPainter& p);
     QString tooltipStats() const;
 
     QPointer<Camera> m_camera;
@@ -91,6 +96,7 @@ private:
     bool m_showMotion = false;
     QList<QPolygonF> m_masks;         // the camera's motion masks (relative), cached on configChanged
     QString m_motionText;
+    QStringList m_activeEvents;
     QRect m_badgeRect;
     QRect m_detectorPillRect;         // "Detection unavailable": tooltip and click target
     QToolButton* m_snapshotButton;

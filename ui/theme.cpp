@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include <QHash>
+
 #include <QApplication>
 #include <QPalette>
 #include <QStyleFactory>
@@ -11,6 +13,18 @@ QColor tileBackground() { return QColor(0x0d, 0x10, 0x14); }
 QColor windowBackground() { return QColor(0x17, 0x1a, 0x1f); }
 
 QColor warning() { return QColor(0xe3, 0xb3, 0x41); }
+
+QColor labelColour(const QString& label)
+{
+    if (label == QLatin1String("person"))
+        return QColor(0xff, 0x6b, 0x6b);
+    if (label == QLatin1String("car") || label == QLatin1String("truck") || label == QLatin1String("bus"))
+        return QColor(0x4d, 0xab, 0xf7);
+    if (label == QLatin1String("dog") || label == QLatin1String("cat"))
+        return QColor(0x69, 0xdb, 0x7c);
+    // Others: a stable hue from the name, bright enough on the dark theme.
+    return QColor::fromHsv(int(qHash(label) % 360), 150, 240);
+}
 
 QColor stateColour(CameraState state)
 {

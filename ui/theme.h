@@ -14,5 +14,7 @@ QColor tileBackground();
 QColor windowBackground();
 QColor warning();
 QColor stateColour(CameraState state);
+// One colour per object label, the same in tiles, the timeline and the player.
+QColor labelColour(const QString& label);
 
 } // namespace vigil::theme
