@@ -14,10 +14,13 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QStyle>
+#include <QSystemTrayIcon>
 #include <QToolBar>
 #include <QUrl>
 
 #include "common/redact.h"
+#include "events/event.h"
+#include "events/event_service.h"
 #include "pipeline/camera.h"
 #include "camera_dialog.h"
 #include "camera_grid.h"
@@ -75,6 +78,27 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
 
     for (Camera* c : m_manager->cameras())
         onCameraAdded(c);
+
+    // Events: tiles show those in progress; cameras that asked get a desktop notification.
+    m_notifier = new EventNotifier(this);
+    m_notifier->setWantsNotifications([this](const QString& id) {
+        const Camera* c = m_manager->camera(id);
+        return c && c->config().events.notify;
+    });
+    m_notifier->setPictureSource([this](const QString& eventId, const QString& cameraId) {
+        EventService* events = m_manager->pipeline()->events();
+        QImage thumb;
+        if (events && isValidEventId(eventId))
+            thumb.load(QDir(events->folder()).filePath(QStringLiteral("snapshots/%1-thumb.jpg").arg(eventId)));
+        if (thumb.isNull())
+            if (const Camera* c = m_manager->camera(cameraId))
+                if (const ProcessedFramePtr f = c->latestFrame(); f && !f->image.isNull())
+                    thumb = f->image.scaled(320, 180, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        return thumb;
+    });
+    connect(m_notifier, &EventNotifier::notify, this, &MainWindow::showNotification);
+    if (EventService* events = m_manager->pipeline()->events())
+        connect(events, &EventService::eventChanged, this, &MainWindow::onEventChanged, Qt::QueuedConnection);
 
     const AppSettings& s = m_manager->settings();
     if (s.windowGeometry.isEmpty() || !restoreGeometry(s.windowGeometry)) {
@@ -255,12 +279,70 @@ void MainWindow::onCameraAdded(Camera* camera)
 
 void MainWindow::onCameraRemoved(const QString& id)
 {
+    m_activeEvents.remove(id);
     m_grid->removeCamera(id);
     if (m_tuning->camera() && m_tuning->camera()->id() == id)
         m_tuning->setCamera(nullptr);
     updateEmptyState();
     updateActions();
     updateStatusWidgets();
+}
+
+void MainWindow::onEventChanged(const QString& kind, const QJsonObject& event)
+{
+    const QString camera = event.value("camera").toString();
+    const QString id = event.value("id").toString();
+    QHash<QString, QString>& active = m_activeEvents[camera];
+    const bool inProgress = event.value("end_time").isNull() && kind != QLatin1String("end")
+                            && kind != QLatin1String("delete");
+    if (inProgress)
+        active.insert(id, event.value("label").toString());
+    else
+        active.remove(id);
+    if (CameraTile* tile = m_grid->tile(camera)) {
+        // Oldest first, so the edge keeps the colour of what started it.
+        QStringList ids = active.keys();
+        ids.sort();
+        QStringList labels;
+        for (const QString& i : std::as_const(ids))
+            labels << active.value(i);
+        tile->setActiveEvents(labels);
+    }
+    m_notifier->onEventChanged(kind, event);
+}
+
+void MainWindow::showNotification(const EventNotifier::Notification& n)
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable()) {
+        // No tray (some desktops, offscreen): the status bar says it instead.
+        statusBar()->showMessage(n.title + QStringLiteral(" · ") + n.message.section('\n', 0, 0), 10000);
+        return;
+    }
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(icons::appIcon(), this);
+        m_tray->setToolTip(QStringLiteral("Vigil"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] { openEvent(m_notifiedEvent); });
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+    m_notifiedEvent = n.eventId;
+    const QIcon icon = n.picture.isNull() ? icons::appIcon() : QIcon(QPixmap::fromImage(n.picture));
+    m_tray->showMessage(n.title, n.message, icon, 8000);
+}
+
+void MainWindow::openEvent(const QString& eventId)
+{
+    if (eventId.isEmpty())
+        return;
+    showNormal();
+    raise();
+    activateWindow();
+    // The events panel (issue 13) shows it; wired below once the panel exists.
+    emit eventOpened(eventId);
 }
 
 void MainWindow::onSelectionChanged(const QString& id)

@@ -1,17 +1,21 @@
 #pragma once
 // The main window: camera grid (or the empty state), live stats and tuning docks, menus, toolbar
 // and status bar. Cameras and settings live in the CameraManager; this is only the view.
+#include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QMainWindow>
 #include <QThreadPool>
 #include <QTimer>
 
+#include "event_notifier.h"
 #include "processing/snapshot_writer.h"
 
 class QAction;
 class QDockWidget;
 class QLabel;
 class QStackedWidget;
+class QSystemTrayIcon;
 
 namespace vigil {
 
@@ -51,8 +55,13 @@ public:
     void openSettings();
     void showAbout();
 
+    // Opens an event: the events panel shows it (from a notification, the timeline, a tile).
+    void openEvent(const QString& eventId);
+    EventNotifier* notifier() const { return m_notifier; }
+
 signals:
     void snapshotsFinished(int written, int failed);
+    void eventOpened(const QString& eventId);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,6 +80,8 @@ private:
     void updateStatusWidgets();
     void writeSnapshots(const QList<Camera*>& cameras);
     void openSnapshotFolder();
+    void onEventChanged(const QString& kind, const QJsonObject& event);
+    void showNotification(const EventNotifier::Notification& notification);
 
     CameraManager* m_manager;
     QStackedWidget* m_stack;
@@ -87,6 +98,11 @@ private:
     int m_snapshotsPending = 0;
     int m_wasEmpty = -1;              // -1: not shown yet
     QList<SnapshotResult> m_lastSnapshots;
+    // Events in progress per camera: event id -> label (for the tiles).
+    QHash<QString, QHash<QString, QString>> m_activeEvents;
+    EventNotifier* m_notifier = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;   // created with the first notification
+    QString m_notifiedEvent;             // what a click on the tray message opens
 
     QAction* m_addAction = nullptr;
     QAction* m_editAction = nullptr;
