@@ -185,17 +185,27 @@ QString EventStore::databasePath() const
     return m_options.dir + u'/' + kDbName;
 }
 
-QString EventStore::snapshotPath(const QString& id, SnapshotKind kind) const
+QString EventStore::snapshotPathIn(const QString& dir, const QString& id, SnapshotKind kind)
 {
     if (!isValidEventId(id))
         return {};
     const char* suffix = kind == SnapshotKind::Clean ? ".jpg" : kind == SnapshotKind::BoundingBox ? "-bbox.jpg" : "-thumb.jpg";
-    return m_options.dir + QStringLiteral("/snapshots/") + id + QLatin1String(suffix);
+    return dir + QStringLiteral("/snapshots/") + id + QLatin1String(suffix);
+}
+
+QString EventStore::clipPathIn(const QString& dir, const QString& id)
+{
+    return isValidEventId(id) ? dir + QStringLiteral("/clips/") + id + QStringLiteral(".mkv") : QString();
+}
+
+QString EventStore::snapshotPath(const QString& id, SnapshotKind kind) const
+{
+    return snapshotPathIn(m_options.dir, id, kind);
 }
 
 QString EventStore::clipPath(const QString& id) const
 {
-    return isValidEventId(id) ? m_options.dir + QStringLiteral("/clips/") + id + QStringLiteral(".mkv") : QString();
+    return clipPathIn(m_options.dir, id);
 }
 
 QString EventStore::clipPartPath(const QString& id) const
@@ -810,62 +820,171 @@ int EventStore::sweepOrphans(double now)
 
 // ---- reading ----
 
+namespace {
+
+// The FROM and WHERE of a query (its filters; the key too when withKey), with the values to bind.
+struct QuerySql {
+    QString fromWhere;
+    QVariantList binds;
+};
+
+QuerySql querySql(const EventQuery& eq, bool withKey)
+{
+    // With a zone, walk that zone's (zone, start_time) index; else the events' own indexes.
+    const bool byZone = !eq.zone.isEmpty();
+    const QString time = byZone ? QStringLiteral("z.start_time") : QStringLiteral("e.start_time");
+    QuerySql out;
+    out.fromWhere = byZone ? QStringLiteral("event_zones z JOIN events e ON e.seq = z.event_seq") : QStringLiteral("events e");
+    QStringList where;
+    if (byZone) {
+        where << QStringLiteral("z.zone = ?");
+        out.binds << eq.zone;
+    }
+    if (!eq.camera.isEmpty()) {
+        where << QStringLiteral("e.camera = ?");
+        out.binds << eq.camera;
+    }
+    if (!eq.label.isEmpty()) {
+        where << QStringLiteral("e.label = ?");
+        out.binds << eq.label;
+    }
+    if (eq.after) {
+        where << time + QStringLiteral(" > ?");
+        out.binds << *eq.after;
+    }
+    if (eq.before) {
+        where << time + QStringLiteral(" < ?");
+        out.binds << *eq.before;
+    }
+    if (eq.inProgress)
+        where << (*eq.inProgress ? QStringLiteral("e.end_time IS NULL") : QStringLiteral("e.end_time IS NOT NULL"));
+    if (withKey && eq.beforeKey) {
+        // A row value: SQLite walks the same index from the key on.
+        where << (byZone ? QStringLiteral("(z.start_time, z.event_seq) < (?, ?)") : QStringLiteral("(e.start_time, e.seq) < (?, ?)"));
+        out.binds << eq.beforeKey->startTime << eq.beforeKey->seq;
+    }
+    if (!where.isEmpty())
+        out.fromWhere += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    return out;
+}
+
+} // namespace
+
 QList<Event> EventStore::query(const EventQuery& eq, QString* error)
+{
+    return queryPage(eq, nullptr, error);
+}
+
+QList<Event> EventStore::queryPage(const EventQuery& eq, QList<EventKey>* keys, QString* error)
 {
     auto fail = [&](const QString& why) {
         if (error)
             *error = why;
         return QList<Event>();
     };
+    if (keys)
+        keys->clear();
     if (StoreResult r = m_readOnly ? ensureReader() : checkThread(); !r)
         return fail(r.error);
     if (!isOpen())
         return m_readOnly ? QList<Event>() : fail(QStringLiteral("event store is not open"));
-    // With a zone, walk that zone's (zone, start_time) index; else the events' own indexes.
     const bool byZone = !eq.zone.isEmpty();
-    const QString time = byZone ? QStringLiteral("z.start_time") : QStringLiteral("e.start_time");
-    QString sql = QStringLiteral("SELECT %1%2 FROM ").arg(QLatin1String(kColumns), eq.withTrack ? QStringLiteral(", e.track") : QString());
-    sql += byZone ? QStringLiteral("event_zones z JOIN events e ON e.seq = z.event_seq") : QStringLiteral("events e");
-    QStringList where;
-    QVariantList binds;
-    if (byZone) {
-        where << QStringLiteral("z.zone = ?");
-        binds << eq.zone;
-    }
-    if (!eq.camera.isEmpty()) {
-        where << QStringLiteral("e.camera = ?");
-        binds << eq.camera;
-    }
-    if (!eq.label.isEmpty()) {
-        where << QStringLiteral("e.label = ?");
-        binds << eq.label;
-    }
-    if (eq.after) {
-        where << time + QStringLiteral(" > ?");
-        binds << *eq.after;
-    }
-    if (eq.before) {
-        where << time + QStringLiteral(" < ?");
-        binds << *eq.before;
-    }
-    if (eq.inProgress)
-        where << (*eq.inProgress ? QStringLiteral("e.end_time IS NULL") : QStringLiteral("e.end_time IS NOT NULL"));
-    if (!where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    const QuerySql parts = querySql(eq, true);
+    QString sql = QStringLiteral("SELECT %1%2, e.seq FROM ").arg(QLatin1String(kColumns), eq.withTrack ? QStringLiteral(", e.track") : QString());
+    sql += parts.fromWhere;
     sql += byZone ? QStringLiteral(" ORDER BY z.start_time DESC, z.event_seq DESC") : QStringLiteral(" ORDER BY e.start_time DESC, e.seq DESC");
     sql += QStringLiteral(" LIMIT %1").arg(std::clamp(eq.limit, 1, kMaxQueryLimit));
 
     QSqlQuery q(m_db->sql);
     q.setForwardOnly(true);
     q.prepare(sql);
-    for (const QVariant& v : binds)
+    for (const QVariant& v : parts.binds)
         q.addBindValue(v);
     if (!q.exec())
         return fail(sqlFailure(QStringLiteral("cannot query events"), q.lastError()).error);
+    const int seqColumn = eq.withTrack ? 15 : 14;
     QList<Event> events;
-    while (q.next())
+    while (q.next()) {
         events.append(eventFromRow(q, eq.withTrack));
+        if (keys)
+            keys->append(EventKey{events.last().startTime, q.value(seqColumn).toLongLong()});
+    }
     return events;
+}
+
+qint64 EventStore::count(const EventQuery& eq, QString* error)
+{
+    if (StoreResult r = m_readOnly ? ensureReader() : checkThread(); !r || !isOpen()) {
+        if (error)
+            *error = r ? QStringLiteral("event store is not open") : r.error;
+        return m_readOnly && r ? 0 : -1;
+    }
+    const QuerySql parts = querySql(eq, false);
+    QSqlQuery q(m_db->sql);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT count(*) FROM ") + parts.fromWhere);
+    for (const QVariant& v : parts.binds)
+        q.addBindValue(v);
+    if (!q.exec() || !q.next()) {
+        if (error)
+            *error = sqlFailure(QStringLiteral("cannot count events"), q.lastError()).error;
+        return -1;
+    }
+    return q.value(0).toLongLong();
+}
+
+std::optional<EventKey> EventStore::keyOf(const QString& id, QString* error)
+{
+    if (StoreResult r = m_readOnly ? ensureReader() : checkThread(); !r || !isOpen()) {
+        if (error && !r)
+            *error = r.error;
+        return std::nullopt;
+    }
+    QSqlQuery q(m_db->sql);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT start_time, seq FROM events WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec()) {
+        if (error)
+            *error = sqlFailure(QStringLiteral("cannot read event %1").arg(id), q.lastError()).error;
+        return std::nullopt;
+    }
+    if (!q.next())
+        return std::nullopt;
+    return EventKey{q.value(0).toDouble(), q.value(1).toLongLong()};
+}
+
+QStringList EventStore::distinctValues(const QString& field, QString* error)
+{
+    // Each walks an index whose first column is the field.
+    QString sql;
+    if (field == QLatin1String("camera"))
+        sql = QStringLiteral("SELECT DISTINCT camera FROM events ORDER BY camera");
+    else if (field == QLatin1String("label"))
+        sql = QStringLiteral("SELECT DISTINCT label FROM events ORDER BY label");
+    else if (field == QLatin1String("zone"))
+        sql = QStringLiteral("SELECT DISTINCT zone FROM event_zones ORDER BY zone");
+    if (sql.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("no such field: %1").arg(field);
+        return {};
+    }
+    if (StoreResult r = m_readOnly ? ensureReader() : checkThread(); !r || !isOpen()) {
+        if (error && !r)
+            *error = r.error;
+        return {};
+    }
+    QSqlQuery q(m_db->sql);
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        if (error)
+            *error = sqlFailure(QStringLiteral("cannot list %1 values").arg(field), q.lastError()).error;
+        return {};
+    }
+    QStringList values;
+    while (q.next())
+        values << q.value(0).toString();
+    return values;
 }
 
 std::optional<Event> EventStore::event(const QString& id, bool withTrack, QString* error)

@@ -37,6 +37,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <compare>
 #include <memory>
 #include <optional>
 
@@ -48,6 +49,15 @@ namespace vigil {
 
 enum class SnapshotKind { Clean, BoundingBox, Thumbnail };
 
+// Where an event sits in the newest-first order: start_time, then seq (insertion order) to tell
+// apart events that start at the same time. Keyset paging continues after the last key seen, so
+// pages neither repeat nor skip rows while new events arrive.
+struct EventKey {
+    double startTime = 0;
+    qint64 seq = 0;
+    auto operator<=>(const EventKey&) const = default;
+};
+
 struct EventQuery {
     QString camera;                 // empty: any
     QString label;                  // empty: any
@@ -55,6 +65,7 @@ struct EventQuery {
     std::optional<double> after;    // start_time > after (epoch seconds)
     std::optional<double> before;   // start_time < before
     std::optional<bool> inProgress; // true: only in progress; false: only ended
+    std::optional<EventKey> beforeKey;  // only events after this one in newest-first order (paging)
     int limit = 50;                 // clamped to [1, kMaxQueryLimit]
     bool withTrack = false;         // also read each event's track
 };
@@ -110,6 +121,9 @@ public:
     QString snapshotPath(const QString& id, SnapshotKind kind) const;
     QString clipPath(const QString& id) const;
     QString clipPartPath(const QString& id) const;  // where the clip writer writes until complete
+    // The same paths for a folder, without a store (e.g. a thumbnail loader on a worker thread).
+    static QString snapshotPathIn(const QString& dir, const QString& id, SnapshotKind kind);
+    static QString clipPathIn(const QString& dir, const QString& id);
 
     // --- writer only ---
     // Inserts a new event (has_snapshot/has_clip are stored false: files come through the calls
@@ -144,6 +158,13 @@ public:
     // --- readers and writer ---
     // Newest first (start_time, then insertion order). On error: empty list and *error set.
     QList<Event> query(const EventQuery& q, QString* error = nullptr);
+    // The same, with each event's key in *keys (for the next page's beforeKey).
+    QList<Event> queryPage(const EventQuery& q, QList<EventKey>* keys, QString* error = nullptr);
+    std::optional<EventKey> keyOf(const QString& id, QString* error = nullptr);
+    // Number of events matching q (its limit and beforeKey ignored); -1 on error.
+    qint64 count(const EventQuery& q, QString* error = nullptr);
+    // The distinct values of "camera", "label" or "zone" over all events, sorted (filter choices).
+    QStringList distinctValues(const QString& field, QString* error = nullptr);
     std::optional<Event> event(const QString& id, bool withTrack = true, QString* error = nullptr);
     // Number of events and the bytes of their files (for statistics).
     qint64 count(QString* error = nullptr);
