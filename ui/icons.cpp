@@ -209,4 +209,17 @@ QIcon demo()
     });
 }
 
+QIcon events()
+{
+    return make([](QPainter& p) {
+        // A clock face beside list lines: "what happened when".
+        p.drawEllipse(QPointF(8, 12), 5, 5);
+        p.drawLine(QPointF(8, 12), QPointF(8, 9));
+        p.drawLine(QPointF(8, 12), QPointF(10, 13));
+        p.drawLine(QPointF(15.5, 7.5), QPointF(20.5, 7.5));
+        p.drawLine(QPointF(15.5, 12.5), QPointF(20.5, 12.5));
+        p.drawLine(QPointF(15.5, 17.5), QPointF(20.5, 17.5));
+    });
+}
+
 } // namespace vigil::icons

@@ -17,5 +17,6 @@ QIcon folder();
 QIcon settings();
 QIcon stats();
 QIcon demo();
+QIcon events();    // a list of moments (the events panel)
 
 } // namespace vigil::icons

@@ -17,6 +17,7 @@
 #include <QSystemTrayIcon>
 #include <QToolBar>
 #include <QUrl>
+#include <QVBoxLayout>
 
 #include "common/redact.h"
 #include "events/event.h"
@@ -27,6 +28,8 @@
 #include "camera_manager.h"
 #include "camera_tile.h"
 #include "empty_state.h"
+#include "event_timeline.h"
+#include "events_panel.h"
 #include "settings_dialog.h"
 #include "icons.h"
 #include "stats_panel.h"
@@ -44,9 +47,19 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
 
     m_stack = new QStackedWidget(this);
     m_empty = new EmptyState(m_stack);
-    m_grid = new CameraGrid(m_stack);
+    // The grid, and under a focused camera its last 24 h of events.
+    auto* gridPage = new QWidget(m_stack);
+    m_grid = new CameraGrid(gridPage);
+    m_timeline = new EventTimeline(gridPage);
+    m_timeline->setObjectName(QStringLiteral("eventTimeline"));
+    m_timeline->hide();
+    auto* gridLayout = new QVBoxLayout(gridPage);
+    gridLayout->setContentsMargins(0, 0, 0, 0);
+    gridLayout->setSpacing(0);
+    gridLayout->addWidget(m_grid, 1);
+    gridLayout->addWidget(m_timeline);
     m_stack->addWidget(m_empty);
-    m_stack->addWidget(m_grid);
+    m_stack->addWidget(gridPage);
     setCentralWidget(m_stack);
 
     buildActions();
@@ -59,6 +72,8 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
     connect(m_empty, &EmptyState::demoClicked, this, &MainWindow::startDemo);
     connect(m_grid, &CameraGrid::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_grid, &CameraGrid::focusChanged, this, &MainWindow::updateActions);
+    connect(m_grid, &CameraGrid::focusChanged, this, &MainWindow::onFocusChanged);
+    connect(m_timeline, &EventTimeline::eventClicked, this, &MainWindow::openEvent);
     connect(m_grid, &CameraGrid::tileCreated, this, [this](CameraTile* tile) {
         connect(tile, &CameraTile::snapshotRequested, this, &MainWindow::snapshotCamera);
         connect(tile, &CameraTile::editRequested, this, [this](const QString& id) { openEditCameraDialog(id); });
@@ -97,8 +112,23 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
         return thumb;
     });
     connect(m_notifier, &EventNotifier::notify, this, &MainWindow::showNotification);
-    if (EventService* events = m_manager->pipeline()->events())
+    // The events panel and the timeline read the store's folder; the service keeps them current.
+    EventService* events = m_manager->pipeline()->events();
+    const QString eventsFolder = events ? events->folder() : m_manager->settings().events.effectiveFolder();
+    m_eventsPanel->setEventsFolder(eventsFolder);
+    m_timeline->setEventsFolder(eventsFolder);
+    if (events) {
+        m_eventsPanel->setEventService(events);
         connect(events, &EventService::eventChanged, this, &MainWindow::onEventChanged, Qt::QueuedConnection);
+    }
+    connect(this, &MainWindow::eventOpened, this, [this](const QString& id) {
+        m_eventsDock->show();
+        m_eventsDock->raise();
+        if (!m_eventsPanel->selectEvent(id))
+            statusBar()->showMessage(tr("That event is no longer stored"), 6000);
+    });
+    connect(m_manager, &CameraManager::cameraUpdated, this, &MainWindow::updateEventsPanelCameras);
+    updateEventsPanelCameras();
 
     const AppSettings& s = m_manager->settings();
     if (s.windowGeometry.isEmpty() || !restoreGeometry(s.windowGeometry)) {
@@ -119,6 +149,8 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
 
 MainWindow::~MainWindow()
 {
+    // The service may go before the panel: stop listening to it.
+    m_eventsPanel->setEventService(nullptr);
     // Snapshot jobs report back to this window: let them finish first.
     m_snapshotPool.waitForDone();
 }
@@ -190,6 +222,10 @@ void MainWindow::buildMenus()
     tuneToggle->setText(tr("Frame rate &tuning"));
     tuneToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     view->addAction(tuneToggle);
+    QAction* eventsToggle = m_eventsDock->toggleViewAction();
+    eventsToggle->setText(tr("&Events"));
+    eventsToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    view->addAction(eventsToggle);
     QAction* fullScreen = view->addAction(tr("F&ull screen"), this, [this] {
         setWindowState(windowState() ^ Qt::WindowFullScreen);
     });
@@ -221,6 +257,9 @@ void MainWindow::buildToolBar()
     auto* spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
+    QAction* events = m_eventsDock->toggleViewAction();
+    events->setIcon(icons::events());
+    bar->addAction(events);
     QAction* stats = m_statsDock->toggleViewAction();
     stats->setIcon(icons::stats());
     bar->addAction(stats);
@@ -248,7 +287,17 @@ void MainWindow::buildDocks()
     m_tuningDock->setWidget(m_tuning);
     m_tuningDock->setFeatures(m_statsDock->features());
     addDockWidget(Qt::RightDockWidgetArea, m_tuningDock);
+    // Events beside the live statistics: what happened next to what is happening.
+    m_eventsPanel = new EventsPanel(this);
+    m_eventsPanel->setObjectName(QStringLiteral("eventsPanel"));
+    m_eventsDock = new QDockWidget(tr("Events"), this);
+    m_eventsDock->setObjectName(QStringLiteral("eventsDock"));
+    m_eventsDock->setWidget(m_eventsPanel);
+    m_eventsDock->setFeatures(m_statsDock->features());
+    addDockWidget(Qt::BottomDockWidgetArea, m_eventsDock);
+    splitDockWidget(m_statsDock, m_eventsDock, Qt::Horizontal);
     resizeDocks({m_statsDock}, {250}, Qt::Vertical);
+    resizeDocks({m_statsDock, m_eventsDock}, {55, 45}, Qt::Horizontal);
     resizeDocks({m_tuningDock}, {300}, Qt::Horizontal);
 }
 
@@ -272,6 +321,7 @@ void MainWindow::onCameraAdded(Camera* camera)
         return;
     m_grid->addCamera(camera);
     connect(camera, &Camera::stateChanged, this, &MainWindow::updateStatusWidgets);
+    updateEventsPanelCameras();
     updateEmptyState();
     updateActions();
     updateStatusWidgets();
@@ -281,6 +331,7 @@ void MainWindow::onCameraRemoved(const QString& id)
 {
     m_activeEvents.remove(id);
     m_grid->removeCamera(id);
+    updateEventsPanelCameras();
     if (m_tuning->camera() && m_tuning->camera()->id() == id)
         m_tuning->setCamera(nullptr);
     updateEmptyState();
@@ -309,6 +360,25 @@ void MainWindow::onEventChanged(const QString& kind, const QJsonObject& event)
         tile->setActiveEvents(labels);
     }
     m_notifier->onEventChanged(kind, event);
+    m_timeline->applyEventChange(kind, event);
+}
+
+void MainWindow::updateEventsPanelCameras()
+{
+    if (!m_eventsPanel)
+        return;  // cameras added before the panel exists are listed once it does
+    QList<QPair<QString, QString>> cameras;
+    for (const Camera* c : m_manager->cameras())
+        cameras.append({c->id(), c->config().displayName()});
+    m_eventsPanel->setCameras(cameras);
+}
+
+void MainWindow::onFocusChanged(const QString& id)
+{
+    m_timeline->setCamera(id);
+    m_timeline->setVisible(!id.isEmpty());
+    if (!id.isEmpty())
+        m_timeline->refresh();
 }
 
 void MainWindow::showNotification(const EventNotifier::Notification& n)
@@ -341,7 +411,6 @@ void MainWindow::openEvent(const QString& eventId)
     showNormal();
     raise();
     activateWindow();
-    // The events panel (issue 13) shows it; wired below once the panel exists.
     emit eventOpened(eventId);
 }
 
@@ -359,7 +428,7 @@ void MainWindow::updateEmptyState()
         return;
     const bool firstTime = m_wasEmpty < 0;
     m_wasEmpty = empty;
-    m_stack->setCurrentWidget(empty ? static_cast<QWidget*>(m_empty) : m_grid);
+    m_stack->setCurrentIndex(empty ? 0 : 1);  // the empty state, or the grid page
     // Nothing to tune or measure without cameras: keep that screen clean. At start-up with
     // cameras, the saved window state decides.
     if (empty || !firstTime) {
@@ -414,6 +483,14 @@ void MainWindow::updateStatusWidgets()
                  .arg(tr("Rebroadcast off: %1").arg(redactedText(m_manager->rebroadcastError())).toHtmlEscaped());
     }
     m_rebroadcastLabel->setText(rb);
+    // "Copy API link" points at the server while it runs (never with the token).
+    QUrl apiBase;
+    if (m_manager->rebroadcastRunning()) {
+        apiBase = m_manager->rebroadcastUrl();
+        apiBase.setQuery(QString());
+        apiBase.setPath(QString());
+    }
+    m_eventsPanel->setApiBase(apiBase);
     m_rebroadcastLabel->setVisible(!rb.isEmpty());
 }
 

@@ -25,6 +25,8 @@ class CameraGrid;
 class CameraManager;
 class EmptyState;
 class StatsPanel;
+class EventsPanel;
+class EventTimeline;
 class TuningPanel;
 
 class MainWindow : public QMainWindow {
@@ -37,6 +39,9 @@ public:
     StatsPanel* statsPanel() const { return m_stats; }
     TuningPanel* tuningPanel() const { return m_tuning; }
     QDockWidget* statsDock() const { return m_statsDock; }
+    EventsPanel* eventsPanel() const { return m_eventsPanel; }
+    QDockWidget* eventsDock() const { return m_eventsDock; }
+    EventTimeline* timeline() const { return m_timeline; }
     bool showingEmptyState() const;
 
     // Opens the Add / Edit dialog (window-modal, non-blocking); the camera is added or updated
@@ -81,6 +86,8 @@ private:
     void writeSnapshots(const QList<Camera*>& cameras);
     void openSnapshotFolder();
     void onEventChanged(const QString& kind, const QJsonObject& event);
+    void updateEventsPanelCameras();
+    void onFocusChanged(const QString& id);
     void showNotification(const EventNotifier::Notification& notification);
 
     CameraManager* m_manager;
@@ -91,6 +98,9 @@ private:
     TuningPanel* m_tuning;
     QDockWidget* m_statsDock = nullptr;
     QDockWidget* m_tuningDock = nullptr;
+    EventsPanel* m_eventsPanel = nullptr;
+    QDockWidget* m_eventsDock = nullptr;
+    EventTimeline* m_timeline = nullptr;   // under the focused camera
     QLabel* m_countLabel;
     QLabel* m_rebroadcastLabel;
     QTimer m_statusTimer;
