@@ -81,8 +81,14 @@ void CameraReader::onPart(MjpegPart&& part)
         m_attempt = 0;
         setState(CameraState::Live, m_redirectNote);
     }
+    EncodedFrame frame;
+    frame.jpeg = std::move(part.body);
+    frame.seq = m_seq;
+    frame.receivedNs = now;
+    frame.headers = std::move(part.headers);
+    frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
     if (m_output.read)
-        m_output.read(part.body, m_seq, now);
+        m_output.read(frame);
     if (!m_gate->nextIsCandidate()) {
         m_stats->onSkippedStride();
         return;
@@ -90,7 +96,7 @@ void CameraReader::onPart(MjpegPart&& part)
     // The header costs microseconds to read; a frame whose header claims a huge picture is
     // refused here, before any worker would allocate for it.
     QString error;
-    if (!m_jpeg.readSize(part.body, nullptr, &error, maxJpegSizeFor(m_config))) {
+    if (!m_jpeg.readSize(frame.jpeg, nullptr, &error, maxJpegSizeFor(m_config))) {
         m_stats->onDecodeError();
         const QString reason = QStringLiteral("frames refused: %1").arg(error);
         if (!m_rejecting || reason != m_reason) {
@@ -105,12 +111,6 @@ void CameraReader::onPart(MjpegPart&& part)
         m_rejecting = false;
         setState(CameraState::Live, m_redirectNote);
     }
-    EncodedFrame frame;
-    frame.jpeg = std::move(part.body);
-    frame.seq = m_seq;
-    frame.receivedNs = now;
-    frame.headers = std::move(part.headers);
-    frame.captureUs = parseTimestampUs(frame.header("X-Timestamp"));
     // Workers behind: the waiting frame is swapped for this newer one. That is no new output,
     // so it does not spend the fps budget (spending it would delay this camera's next turn).
     if (m_output.refresh && m_output.refresh(frame))

@@ -39,7 +39,7 @@ public:
         // (returns true then). Keeps the waiting frame fresh when the workers are behind.
         std::function<bool(EncodedFrame& frame)> refresh;
         // Every frame read, before the gate (e.g. an event clip's pre-roll ring). Must not block.
-        std::function<void(const QByteArray& jpeg, quint64 seq, qint64 receivedNs)> read;
+        std::function<void(const EncodedFrame& frame)> read;
     };
 
     CameraReader(const CameraConfig& config, FrameGate* gate, CameraStats* stats, Output output);

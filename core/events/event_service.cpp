@@ -568,12 +568,12 @@ void EventService::addCamera(Camera* camera)
     camera->addSink(cam.get());
     if (ClipRecorder* clips = cam->clips.get())
         // The entry (and so the recorder) outlives the tap: removeCamera() clears it first.
-        camera->setFrameTap([clips](const QByteArray& jpeg, quint64 seq, qint64 receivedNs) {
+        camera->addFrameTap(cam.get(), [clips](const EncodedFrame& frame) {
             ClipFrame f;
-            f.jpeg = jpeg;
-            f.seq = seq;
-            f.arrivalNs = receivedNs;
-            f.wallMs = QDateTime::currentMSecsSinceEpoch() - (nowNs() - receivedNs) / 1'000'000;
+            f.jpeg = frame.jpeg;
+            f.seq = frame.seq;
+            f.arrivalNs = frame.receivedNs;
+            f.wallMs = QDateTime::currentMSecsSinceEpoch() - (nowNs() - frame.receivedNs) / 1'000'000;
             clips->addFrame(f);
         });
 }
@@ -610,7 +610,7 @@ void EventService::removeCamera(Camera* camera)
         return;
     // Once these return, neither the workers nor the reader touch the entry.
     camera->removeSink(cam.get());
-    camera->setFrameTap({});
+    camera->removeFrameTap(cam.get());
     Item flush;
     flush.kind = Item::Kind::Flush;
     flush.camera = cam;

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QMetaObject>
+#include <algorithm>
 #include <mutex>
 #include <condition_variable>
 
@@ -17,7 +18,7 @@ struct Camera::ReaderLink {
     std::mutex mutex;                      // guards channel against the Camera going away
     ProcessingScheduler* scheduler = nullptr;
     ProcessingChannel* channel = nullptr;  // null once the Camera is destroyed
-    Camera::FrameTap tap;                  // guarded by mutex
+    std::vector<std::pair<const void*, Camera::FrameTap>> taps;  // guarded by mutex
 };
 
 namespace {
@@ -53,10 +54,10 @@ Camera::Camera(const CameraConfig& config, ProcessingScheduler* inference, Proce
         if (link->channel)
             link->scheduler->offer(link->channel, std::move(frame));
     };
-    output.read = [link = m_link](const QByteArray& jpeg, quint64 seq, qint64 receivedNs) {
+    output.read = [link = m_link](const EncodedFrame& frame) {
         std::lock_guard lock(link->mutex);
-        if (link->tap)
-            link->tap(jpeg, seq, receivedNs);
+        for (const auto& [owner, tap] : link->taps)
+            tap(frame);
     };
     output.refresh = [link = m_link](EncodedFrame& frame) {
         std::lock_guard lock(link->mutex);
@@ -91,7 +92,7 @@ Camera::~Camera()
         // Once this returns no reader callback reaches the scheduler for this channel.
         std::lock_guard lock(m_link->mutex);
         m_link->channel = nullptr;
-        m_link->tap = nullptr;
+        m_link->taps.clear();
     }
     // Motion first: once it is detached nothing new reaches the inference stage. Each waits only
     // for a worker processing this camera, never for I/O.
@@ -254,11 +255,30 @@ ProcessedFramePtr Camera::latestFrame() const
     return m_latest;
 }
 
-void Camera::setFrameTap(FrameTap tap)
+void Camera::addFrameTap(const void* owner, FrameTap tap)
 {
-    // Under the link's lock: once this returns the old tap is never called again.
     std::lock_guard lock(m_link->mutex);
-    m_link->tap = std::move(tap);
+    auto& taps = m_link->taps;
+    const auto it = std::find_if(taps.begin(), taps.end(), [owner](const auto& t) { return t.first == owner; });
+    if (it != taps.end())
+        it->second = std::move(tap);
+    else
+        taps.emplace_back(owner, std::move(tap));
+}
+
+void Camera::removeFrameTap(const void* owner)
+{
+    // Under the lock the reader calls taps with: once this returns the tap is never called again.
+    std::lock_guard lock(m_link->mutex);
+    auto& taps = m_link->taps;
+    taps.erase(std::remove_if(taps.begin(), taps.end(), [owner](const auto& t) { return t.first == owner; }),
+               taps.end());
+}
+
+int Camera::frameTapCount() const
+{
+    std::lock_guard lock(m_link->mutex);
+    return int(m_link->taps.size());
 }
 
 void Camera::addSink(FrameSink* sink)

@@ -61,10 +61,15 @@ public:
     // (with no sink: image and JPEG at source size). Detections and the source JPEG are always there.
     ProcessedFramePtr latestFrame() const;
 
-    // Every frame the reader reads (before the gate), on the reader's thread: must not block.
-    // For event clips' pre-roll. Empty: none.
-    using FrameTap = std::function<void(const QByteArray& jpeg, quint64 seq, qint64 receivedNs)>;
-    void setFrameTap(FrameTap tap);
+    // Every frame the reader reads (before the gate; jpeg, seq, receivedNs, captureUs and the part
+    // headers as sent, no motion), on the reader's thread under the camera's reader lock: must not
+    // block, nor add or remove taps. Event clips' pre-roll, /cameras/<id>/source.mjpeg viewers.
+    using FrameTap = std::function<void(const EncodedFrame& frame)>;
+    // One tap per owner (adding again replaces it). Once removeFrameTap returns, that tap is never
+    // called again. Any thread. With no tap a frame costs nothing extra.
+    void addFrameTap(const void* owner, FrameTap tap);
+    void removeFrameTap(const void* owner);
+    int frameTapCount() const;
 
     // Sinks get every result on a worker thread (see FrameSink), in their own format. Not owned.
     void addSink(FrameSink* sink);

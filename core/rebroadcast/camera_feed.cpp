@@ -5,6 +5,7 @@
 
 #include "pipeline/camera.h"
 #include "rebroadcast/frame_message.h"
+#include "rebroadcast/source_viewer.h"
 
 namespace vigil {
 
@@ -48,10 +49,37 @@ CameraFeed::~CameraFeed() { detach(); }
 void CameraFeed::detach(bool cameraAlive)
 {
     std::lock_guard lock(m_cameraMutex);
-    // After removeSink returns no worker touches m_sink again (Camera guarantees it).
-    if (m_camera && cameraAlive)
+    // After removeSink/removeFrameTap return no worker or reader touches m_sink or a viewer again
+    // (Camera guarantees it). A camera being destroyed has dropped its taps already.
+    if (m_camera && cameraAlive) {
         m_camera->removeSink(&m_sink);
+        for (SourceViewer* v : m_sourceViewers)
+            m_camera->removeFrameTap(v);
+    }
+    m_sourceViewers.clear();
     m_camera = nullptr;
+}
+
+bool CameraFeed::addSourceViewer(SourceViewer* viewer)
+{
+    std::lock_guard lock(m_cameraMutex);
+    if (!m_camera)
+        return false;
+    if (std::find(m_sourceViewers.begin(), m_sourceViewers.end(), viewer) == m_sourceViewers.end())
+        m_sourceViewers.push_back(viewer);
+    m_camera->addFrameTap(viewer, [viewer](const EncodedFrame& frame) { viewer->offer(frame); });
+    return true;
+}
+
+void CameraFeed::removeSourceViewer(SourceViewer* viewer)
+{
+    std::lock_guard lock(m_cameraMutex);
+    const auto it = std::find(m_sourceViewers.begin(), m_sourceViewers.end(), viewer);
+    if (it == m_sourceViewers.end())
+        return;
+    m_sourceViewers.erase(it);
+    if (m_camera)
+        m_camera->removeFrameTap(viewer);
 }
 
 void CameraFeed::subscribe(FeedSubscriber* s)

@@ -16,6 +16,7 @@
 
 namespace vigil {
 
+class SourceViewer;
 
 // A processed frame plus encodings shared by all clients (computed lazily, server thread only).
 class OutgoingFrame {
@@ -60,13 +61,19 @@ public:
     void detach(bool cameraAlive = true);
     void subscribe(FeedSubscriber* s);
     void unsubscribe(FeedSubscriber* s);
+    // Server thread: makes the viewer a frame tap of the camera (while the feed is attached), so
+    // that it gets every frame read. Once removeSourceViewer() or detach() returns, the camera
+    // never calls the viewer again. False when the feed is detached already (camera gone).
+    bool addSourceViewer(SourceViewer* viewer);
+    void removeSourceViewer(SourceViewer* viewer);
     quint64 framesDispatched() const { return m_dispatched; }
 
 private:
     void onFrameAvailable();
 
-    mutable std::mutex m_cameraMutex;  // guards m_camera against detach() from another thread
+    mutable std::mutex m_cameraMutex;  // guards m_camera and m_sourceViewers against detach() from another thread
     Camera* m_camera;
+    std::vector<SourceViewer*> m_sourceViewers;  // tapped into m_camera
     QString m_id;
     LatestFrameSink m_sink;
     std::vector<FeedSubscriber*> m_subscribers;

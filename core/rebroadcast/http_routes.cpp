@@ -361,6 +361,7 @@ bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
         return true;
     case Route::Snapshot:
     case Route::Stream:
+    case Route::Source:
         break;
     }
 
@@ -380,6 +381,8 @@ bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
         reply(req, socket, "unknown camera\n", "text/plain", Status::NotFound);
     } else if (route.kind == Route::Stream) {
         ctx.routeStartMjpeg(route.arg, path, socket);
+    } else if (route.kind == Route::Source) {
+        ctx.routeStartSource(route.arg, path, socket);
     } else if (!latest || latest->jpeg.isEmpty()) {
         reply(req, socket, "no frame yet\n", "text/plain", Status::ServiceUnavailable);
     } else {

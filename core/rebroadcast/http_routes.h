@@ -5,6 +5,7 @@
 //   GET /api/cameras, /api/stats, /api/clients
 //   GET /cameras/<id>/snapshot.jpg        latest annotated JPEG (503 before the first frame)
 //   GET /cameras/<id>/stream.mjpeg        annotated MJPEG restream (socket handed to MjpegViewer)
+//   GET /cameras/<id>/source.mjpeg        the camera's own frames, unchanged (SourceViewer)
 //   GET /api/events                       stored events, newest first (filters: camera, label, zone,
 //                                         after, before, limit, in_progress)
 //   GET|DELETE /api/events/<id>           one event with its track / delete it (row and files)
@@ -34,6 +35,8 @@ public:
     virtual QJsonArray routeClients() const = 0;
     // Takes over the socket for an MJPEG restream of the camera (closes it if the camera is gone).
     virtual void routeStartMjpeg(const QString& cameraId, const QString& path, QTcpSocket* socket) = 0;
+    // Takes over the socket for the camera's own frames (closes it if the camera is gone).
+    virtual void routeStartSource(const QString& cameraId, const QString& path, QTcpSocket* socket) = 0;
     // The server thread's reader of the event store (opened on first use, kept), or null when
     // the server has no EventService (events off).
     virtual EventStore* routeEventStore() = 0;
@@ -45,11 +48,11 @@ public:
 // Which endpoint a path names, without touching any camera. Pure (the fuzzer drives it).
 struct Route {
     enum Kind {
-        NotFound, Viewer, Asset, Cameras, Stats, Clients, Snapshot, Stream,
+        NotFound, Viewer, Asset, Cameras, Stats, Clients, Snapshot, Stream, Source,
         EventList, EventItem, EventSnapshot, EventThumbnail, EventClip
     };
     Kind kind = NotFound;
-    QString arg;  // Asset: file name; Snapshot/Stream: camera id; Event*: event id, NOT checked
+    QString arg;  // Asset: file name; Snapshot/Stream/Source: camera id; Event*: event id, NOT checked
 };
 Route matchRoute(const QString& path);
 

@@ -1,5 +1,7 @@
 #include "rebroadcast/mjpeg_viewer.h"
 
+#include "rebroadcast/mjpeg_part.h"
+
 namespace vigil {
 
 MjpegViewer::MjpegViewer(QTcpSocket* socket, const QString& cameraId, const QString& path,
@@ -10,15 +12,7 @@ MjpegViewer::MjpegViewer(QTcpSocket* socket, const QString& cameraId, const QStr
     connect(socket, &QTcpSocket::bytesWritten, this, &MjpegViewer::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &MjpegViewer::finish);
     connect(socket, &QObject::destroyed, this, &MjpegViewer::finish);
-    // Not chunked: the body simply runs until the connection closes, as cameras do.
-    socket->write(QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
-                                    "Content-Type: multipart/x-mixed-replace; boundary=")
-                  + kBoundary
-                  + QByteArrayLiteral("\r\n"
-                                      "Cache-Control: no-cache, no-store, must-revalidate\r\n"
-                                      "Pragma: no-cache\r\n"
-                                      "Connection: close\r\n"
-                                      "\r\n"));
+    socket->write(mjpegResponseHead());
 }
 
 MjpegViewer::~MjpegViewer()
@@ -49,17 +43,8 @@ void MjpegViewer::offerFrame(const OutgoingFramePtr& frame)
 
 void MjpegViewer::send(const ProcessedFrame& f)
 {
-    QByteArray part;
-    part.reserve(f.jpeg.size() + 160);
-    part.append("--").append(kBoundary).append("\r\nContent-Type: image/jpeg\r\nContent-Length: ")
-        .append(QByteArray::number(f.jpeg.size()));
-    if (f.captureUs >= 0) {
-        // Same form as an ESP32-CAM, so another Vigil keeps the camera's timestamp.
-        part.append("\r\nX-Timestamp: ").append(QByteArray::number(f.captureUs / 1000000)).append('.')
-            .append(QByteArray::number(f.captureUs % 1000000).rightJustified(6, '0'));
-    }
-    part.append("\r\n\r\n").append(f.jpeg).append("\r\n");
-    m_socket->write(part);
+    // Same X-Timestamp form as an ESP32-CAM, so another Vigil keeps the camera's timestamp.
+    writeMjpegPart(m_socket, f.jpeg, formatXTimestamp(f.captureUs));
     m_maxSeenBacklog = qMax(m_maxSeenBacklog, m_socket->bytesToWrite());
     ++m_sent;
 }

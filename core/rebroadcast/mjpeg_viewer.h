@@ -14,8 +14,6 @@ namespace vigil {
 class MjpegViewer : public QObject, public FeedSubscriber {
     Q_OBJECT
 public:
-    static constexpr const char* kBoundary = "vigilframe";
-
     // Writes the response headers immediately. The socket stays owned by the HTTP server.
     MjpegViewer(QTcpSocket* socket, const QString& cameraId, const QString& path, qint64 maxBacklogBytes, QObject* parent = nullptr);
     ~MjpegViewer() override;  // closes the connection if still open

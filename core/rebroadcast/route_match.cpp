@@ -26,6 +26,8 @@ Route matchRoute(const QString& path)
             return {Route::Snapshot, parts[2]};
         if (parts[3] == "stream.mjpeg")
             return {Route::Stream, parts[2]};
+        if (parts[3] == "source.mjpeg")
+            return {Route::Source, parts[2]};
     }
     // /api/events/<id>[/<file>]: the id is returned unchecked; the handler checks it with
     // isValidEventId() before anything else (this function stays free of the events code).

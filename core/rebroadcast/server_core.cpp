@@ -18,6 +18,7 @@
 #include "rebroadcast/connection_gate.h"
 #include "rebroadcast/http_frontend.h"
 #include "rebroadcast/mjpeg_viewer.h"
+#include "rebroadcast/source_viewer.h"
 #include "rebroadcast/ws_session.h"
 
 namespace vigil {
@@ -76,16 +77,21 @@ void ServerCore::stop()
     const bool hadClients = m_clientCount.load() > 0;
     const QList<WsSession*> sessions = m_sessions;
     const QList<MjpegViewer*> clients = m_mjpegClients;
+    const QList<SourceViewer*> sources = m_sourceViewers;
     m_sessions.clear();
     m_mjpegClients.clear();
+    m_sourceViewers.clear();
     for (CameraFeed* feed : feeds()) {
         for (WsSession* s : sessions)
             feed->unsubscribe(s);
         for (MjpegViewer* c : clients)
             feed->unsubscribe(c);
+        for (SourceViewer* v : sources)
+            feed->removeSourceViewer(v);  // no reader calls them after this
     }
     qDeleteAll(sessions);
     qDeleteAll(clients);
+    qDeleteAll(sources);
     delete m_http;  // closes the listening socket and any open HTTP connections
     m_http = nullptr;
     m_gate = nullptr;
@@ -114,6 +120,11 @@ void ServerCore::dropFeed(CameraFeed* feed, const QString& id)
     for (MjpegViewer* c : clients)
         if (c->cameraId() == id)
             dropMjpeg(c);
+    // Their taps went with the feed's detach(); nothing more will come.
+    const QList<SourceViewer*> sources = m_sourceViewers;
+    for (SourceViewer* v : sources)
+        if (v->cameraId() == id)
+            dropSource(v);
     delete feed;
 }
 
@@ -136,7 +147,7 @@ CameraFeed* ServerCore::feedFor(const QString& id) const
 
 void ServerCore::publishCount()
 {
-    const int n = int(m_sessions.size() + m_mjpegClients.size());
+    const int n = int(m_sessions.size() + m_mjpegClients.size() + m_sourceViewers.size());
     m_clientCount.store(n);
     emit clientsChanged(n);
 }
@@ -148,6 +159,8 @@ QList<RebroadcastClientStats> ServerCore::clientStats() const
         out.append(s->stats());
     for (const MjpegViewer* c : m_mjpegClients)
         out.append(c->stats());
+    for (const SourceViewer* v : m_sourceViewers)
+        out.append(v->stats());
     return out;
 }
 
@@ -185,6 +198,36 @@ void ServerCore::routeStartMjpeg(const QString& cameraId, const QString& path, Q
     // Start with the latest result so the client sees a picture at once.
     if (latest)
         client->offerFrame(std::make_shared<const OutgoingFrame>(latest));
+    publishCount();
+}
+
+void ServerCore::routeStartSource(const QString& cameraId, const QString& path, QTcpSocket* socket)
+{
+    CameraFeed* feed = feedFor(cameraId);
+    if (!feed) {
+        socket->disconnectFromHost();
+        return;
+    }
+    auto* viewer = new SourceViewer(socket, cameraId, path, m_options.maxClientBacklogBytes, this);
+    // Tapped before the event loop runs again, so the response head reaches the client only once
+    // every following frame will.
+    if (!feed->addSourceViewer(viewer)) {
+        delete viewer;
+        return;
+    }
+    connect(viewer, &SourceViewer::finished, this, [this, viewer] { dropSource(viewer); });
+    m_sourceViewers.append(viewer);
+    qCInfo(lcServer).noquote() << "rebroadcast: source MJPEG client" << socket->peerAddress().toString() << path;
+    publishCount();
+}
+
+void ServerCore::dropSource(SourceViewer* viewer)
+{
+    if (!m_sourceViewers.removeOne(viewer))
+        return;
+    for (CameraFeed* feed : feeds())
+        feed->removeSourceViewer(viewer);  // once it returns the reader never calls the viewer
+    viewer->deleteLater();
     publishCount();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The rebroadcast server's insides, living in its own thread (RebroadcastServer owns the thread
 // and is the API): the listening socket and its ConnectionGate, Qt's HTTP server, the WebSocket
-// and MJPEG clients, and one CameraFeed per camera. Cameras are reached only through the shared
+// and MJPEG clients (annotated restream and source), and one CameraFeed per camera. Cameras are reached only through the shared
 // CameraRegistry.
 #include <QHostAddress>
 #include <QJsonArray>
@@ -30,6 +30,7 @@ class EventService;
 class EventStore;
 class HttpFrontend;
 class MjpegViewer;
+class SourceViewer;
 class WsSession;
 
 class ServerCore : public QObject, private RouteContext {
@@ -62,6 +63,7 @@ private:
     void rejectWebSocket(QWebSocket* socket, int code, const QString& reason);
     void dropSession(WsSession* session);
     void dropMjpeg(MjpegViewer* client);
+    void dropSource(SourceViewer* viewer);
     void publishCount();
     void onEventChanged(const QString& kind, const QJsonObject& event);
     void finishDelete(int ticket, const QString& error);
@@ -74,6 +76,7 @@ private:
     QString routeToken() const override { return m_options.token; }
     QJsonArray routeClients() const override;
     void routeStartMjpeg(const QString& cameraId, const QString& path, QTcpSocket* socket) override;
+    void routeStartSource(const QString& cameraId, const QString& path, QTcpSocket* socket) override;
     EventStore* routeEventStore() override;
     void routeDeleteEvent(const QString& id, QTcpSocket* socket) override;
 
@@ -83,6 +86,7 @@ private:
     ConnectionGate* m_gate = nullptr;        // owned by m_http
     QList<WsSession*> m_sessions;
     QList<MjpegViewer*> m_mjpegClients;
+    QList<SourceViewer*> m_sourceViewers;
     std::atomic<int> m_clientCount{0};
 
     EventService* m_events = nullptr;        // not owned (see setEventService)
