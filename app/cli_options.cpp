@@ -75,9 +75,12 @@ CliParseResult parseCommandLine(const QStringList& arguments)
     const QCommandLineOption wsPort("ws-port", "Rebroadcast annotated video over HTTP/WebSocket on this port.", "PORT");
     const QCommandLineOption wsBind("ws-bind", "Address the rebroadcast server binds (default 127.0.0.1).", "ADDR");
     const QCommandLineOption wsToken("ws-token", "Access token required by the rebroadcast server (?token=...).", "TOKEN");
+    const QCommandLineOption mqtt("mqtt", "Publish to this MQTT broker (and Home Assistant discovery): "
+                                          "mqtt[s]://[user:pass@]host[:port].", "URL");
+    const QCommandLineOption mqttPrefix("mqtt-prefix", "MQTT topic prefix (default vigil).", "P");
     p.addOptions({headless, camera, skip, fps, duration, statsJson, demo, config, model, conf, nms, classes,
                   noDetect, detect, motionThreshold, motionMinArea, heartbeat, eventsDir, listEvents, since, cameraId, workers,
-                  wsPort, wsBind, wsToken});
+                  wsPort, wsBind, wsToken, mqtt, mqttPrefix});
 
     if (!p.parse(arguments)) {
         r.error = p.errorText();
@@ -167,6 +170,23 @@ CliParseResult parseCommandLine(const QStringList& arguments)
         return r;  // no camera needed
     o.wsBind = p.value(wsBind);
     o.wsToken = p.value(wsToken);
+    if (p.isSet(mqtt)) {
+        MqttSettings parsed;
+        QString why;
+        if (!parseMqttUrl(p.value(mqtt), &parsed, &why)) {
+            r.error = redactedText(QStringLiteral("--mqtt %1: %2").arg(p.value(mqtt), why));
+            return r;
+        }
+        o.mqttUrl = p.value(mqtt);
+    }
+    if (p.isSet(mqttPrefix)) {
+        if (!isValidTopicPrefix(p.value(mqttPrefix))) {
+            r.error = QStringLiteral("--mqtt-prefix \"%1\" is not a topic prefix (no + # or empty levels)")
+                          .arg(p.value(mqttPrefix));
+            return r;
+        }
+        o.mqttPrefix = p.value(mqttPrefix);
+    }
 
     const QStringList cams = p.values(camera);
     for (int i = 0; i < cams.size(); ++i) {

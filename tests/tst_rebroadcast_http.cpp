@@ -137,7 +137,10 @@ void TestRebroadcastHttp::apiAndSnapshot()
 
     const Reply stats = get(p.url("/api/stats"));
     QCOMPARE(stats.status, 200);
-    const QJsonObject s0 = QJsonDocument::fromJson(stats.body).array().at(0).toObject();
+    // {"cameras": [...], "mqtt": {...}}: MQTT is off here.
+    const QJsonObject statsDoc = QJsonDocument::fromJson(stats.body).object();
+    QCOMPARE(statsDoc.value("mqtt").toObject().value("state").toString(), QString("off"));
+    const QJsonObject s0 = statsDoc.value("cameras").toArray().at(0).toObject();
     QCOMPARE(s0.value("id").toString(), QString("cam1"));
     QCOMPARE(s0.value("state").toString(), QString("live"));
     for (const char* key : {"read", "processed", "out_fps", "skipped_stride", "superseded", "latency_ms_p50"})

@@ -1,5 +1,6 @@
 #pragma once
-// App settings: snapshots (folder, format, raw frame), rebroadcast server, defaults for new cameras.
+// App settings: snapshots (folder, format, raw frame), rebroadcast server, defaults for new cameras
+// (the General page), and MQTT / Home Assistant (the MQTT page).
 #include <QDialog>
 
 #include "config/app_settings.h"
@@ -9,6 +10,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QWidget;
 
 namespace vigil {
 
@@ -20,6 +22,8 @@ public:
 
 private:
     void validate();
+    QWidget* makeMqttPage(const MqttSettings& mqtt);
+    QString mqttError() const;
 
     AppSettings m_base;
     QLineEdit* m_folder;
@@ -32,6 +36,20 @@ private:
     QLabel* m_rbError;
     QSpinBox* m_skip;
     QSpinBox* m_fps;
+    QCheckBox* m_mqttEnabled;
+    QLineEdit* m_mqttHost;
+    QSpinBox* m_mqttPort;
+    QLineEdit* m_mqttUser;
+    QLineEdit* m_mqttPassword;
+    QCheckBox* m_mqttTls;
+    QLineEdit* m_mqttCaFile;
+    QLineEdit* m_mqttClientId;
+    QLineEdit* m_mqttPrefix;
+    QCheckBox* m_mqttDiscovery;
+    QLineEdit* m_mqttDiscoveryPrefix;
+    QSpinBox* m_mqttStats;
+    QSpinBox* m_mqttQuiet;
+    QLabel* m_mqttError;
 };
 
 } // namespace vigil

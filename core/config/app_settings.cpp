@@ -75,6 +75,7 @@ QJsonObject AppSettings::toJson() const
          }},
         {"limits", limits.toJson()},
         {"events", events.toJson()},
+        {"mqtt", mqtt.toJson()},
         {"defaults", QJsonObject{
              {"skip_frames", defaultSkipFrames},
              {"fps", defaultMaxFps},
@@ -152,6 +153,9 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
 
     JsonReader ev = r.object("events");
     s.events = EventsSettings::read(ev);
+
+    JsonReader mq = r.object("mqtt");
+    s.mqtt = MqttSettings::read(mq);
 
     JsonReader def = r.object("defaults");
     def.read("skip_frames", s.defaultSkipFrames, 1, 30);
@@ -238,7 +242,7 @@ AppSettingsLoad loadAppSettings(const QString& path)
 
 bool saveAppSettings(const AppSettings& settings, const QString& path, QString* error)
 {
-    // Holds camera passwords and the rebroadcast token: owner only.
+    // Holds camera passwords, the rebroadcast token and the MQTT password: owner only.
     return writePrivateFile(path, QJsonDocument(settings.toJson()).toJson(QJsonDocument::Indented), error);
 }
 

@@ -9,6 +9,7 @@
 #include "config/camera_config.h"
 #include "config/event_config.h"
 #include "config/limits.h"
+#include "config/mqtt_settings.h"
 
 namespace vigil {
 
@@ -26,6 +27,7 @@ struct AppSettings {
 
     Limits limits;                        // the "limits" section (see config/limits.h)
     EventsSettings events;                // the "events" section
+    MqttSettings mqtt;                    // the "mqtt" section (see config/mqtt_settings.h)
 
     int defaultSkipFrames = 2;            // for cameras added from now on
     double defaultMaxFps = 10;

@@ -54,6 +54,7 @@ struct EventService::CameraEntry : FrameSink, std::enable_shared_from_this<Event
 
     std::atomic<int> tracked{0};
     std::atomic<quint64> events{0};
+    QVariantMap labelCounts;               // guarded by the service's mutex
 
     FrameFormat format() const override { return {}; }  // metadata and the source JPEG only
     void deliver(const ProcessedFramePtr& frame) override;
@@ -108,6 +109,13 @@ QString EventService::status() const
 {
     std::lock_guard lock(m_mutex);
     return m_status;
+}
+
+QVariantMap EventService::liveCounts(const QString& cameraId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_cameras.find(cameraId);
+    return it == m_cameras.end() ? QVariantMap() : it.value()->labelCounts;
 }
 
 EventService::CameraCounts EventService::counts(const QString& cameraId) const
@@ -224,6 +232,22 @@ struct EventService::Worker {
         const QList<TrackChange> changes = cam.tracker.update(Observation::fromFrame(*frame));
         cam.tracked = cam.tracker.confirmedCount();
         apply(cam, changes);
+        updateLiveCounts(cam);
+    }
+
+    // Events in progress by label; announced when they change.
+    void updateLiveCounts(CameraEntry& cam)
+    {
+        QVariantMap counts;
+        for (const CameraEntry::Live& l : std::as_const(cam.live))
+            counts[l.event.label] = counts.value(l.event.label).toInt() + 1;
+        {
+            std::lock_guard lock(service->m_mutex);
+            if (cam.labelCounts == counts)
+                return;
+            cam.labelCounts = counts;
+        }
+        emit service->liveCountsChanged(cam.id, counts);
     }
 
     void apply(CameraEntry& cam, const QList<TrackChange>& changes)
@@ -329,6 +353,7 @@ struct EventService::Worker {
                     if (cam->clips)
                         cam->clips->endClip(id, nowNs());
                     cam->live.erase(it);
+                    updateLiveCounts(*cam);
                     break;
                 }
         const StoreResult r = store->remove(id);
@@ -444,6 +469,7 @@ void EventService::runLoop(Worker& w)
             break;
         case Item::Kind::Flush:
             w.apply(cam, cam.tracker.flush(QDateTime::currentMSecsSinceEpoch() / 1000.0));
+            w.updateLiveCounts(cam);
             cam.tracked = 0;
             cam.recent.clear();
             // A removed camera sends no more frames: its clips end with what they have, and their

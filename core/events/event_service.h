@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QVariantMap>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -59,6 +60,8 @@ public:
         quint64 events = 0;           // events started since start
     };
     CameraCounts counts(const QString& cameraId) const;
+    // Events in progress by label (objects of that label in view now); labels with none left out.
+    QVariantMap liveCounts(const QString& cameraId) const;
     quint64 droppedObservations() const { return m_dropped.load(); }
 
     static constexpr int kMaxQueuedFrames = 64;
@@ -71,6 +74,8 @@ signals:
     // thread: connect queued.
     void eventChanged(const QString& kind, const QJsonObject& event);
     void statusChanged(const QString& status);
+    // A camera's liveCounts() changed. Emitted on the service's own thread: connect queued.
+    void liveCountsChanged(const QString& cameraId, const QVariantMap& counts);
 
 private:
     struct CameraEntry;

@@ -7,6 +7,7 @@
 #include "common/redact.h"
 #include "demo/demo_camera.h"
 #include "events/event_service.h"
+#include "mqtt/mqtt_service.h"
 #include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
 
@@ -15,10 +16,12 @@ namespace vigil {
 Pipeline::Pipeline(const AppSettings& settings, const PipelineOverrides& overrides, QObject* parent)
     : QObject(parent), m_settings(settings), m_overrides(overrides),
       m_rebroadcastOverridden(overrides.rebroadcastGiven()),
+      m_mqttOverridden(overrides.mqttGiven()),
       m_scheduler(std::make_unique<ProcessingScheduler>(overrides.workers)),
       m_lightScheduler(std::make_unique<ProcessingScheduler>(0, ProcessingScheduler::Kind::Light))
 {
     qRegisterMetaType<vigil::CameraState>("vigil::CameraState");
+    qRegisterMetaType<vigil::MqttState>("vigil::MqttState");
     if (m_settings.events.enabled) {
         EventService::Options o;
         o.settings = m_settings.events;
@@ -48,6 +51,8 @@ void Pipeline::start()
     }
     if (effectiveRebroadcastSettings().rebroadcastEnabled && !restartRebroadcast())
         m_startProblems << QStringLiteral("Rebroadcast: %1").arg(m_rebroadcastError);
+    if (effectiveMqttSettings().enabled && !restartMqtt())
+        m_startProblems << QStringLiteral("MQTT: enabled without a broker host");
 }
 
 void Pipeline::shutdown()
@@ -55,6 +60,11 @@ void Pipeline::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
+    // 0. MQTT says "offline" while the cameras still exist; their retained topics stay.
+    if (m_mqtt) {
+        m_mqtt->stop();
+        m_mqtt.reset();
+    }
     // 1. The server stops taking frames and forgets the cameras.
     if (m_server) {
         for (Camera* c : std::as_const(m_cameras))
@@ -89,6 +99,7 @@ void Pipeline::setSettings(const AppSettings& settings)
         || settings.rebroadcastPort != m_settings.rebroadcastPort
         || settings.rebroadcastToken != m_settings.rebroadcastToken;
     const bool limitsChanged = settings.limits != m_settings.limits;
+    const bool mqttEdited = settings.mqtt != m_settings.mqtt;
     const QList<CameraConfig> cameras = m_settings.cameras;
     m_settings = settings;
     m_settings.cameras = cameras;
@@ -97,6 +108,10 @@ void Pipeline::setSettings(const AppSettings& settings)
     if (limitsChanged)
         for (Camera* c : std::as_const(m_cameras))
             c->setConfig(withLimits(c->config()));
+    if (mqttEdited) {
+        m_mqttOverridden = false;  // as with rebroadcast: the user's choice wins
+        restartMqtt();
+    }
     const AppSettings after = effectiveRebroadcastSettings();
     const bool serverChanged = rebroadcastEdited || after.limits.server != before.limits.server;
     if (!serverChanged)
@@ -273,5 +288,31 @@ void Pipeline::stopRebroadcast()
 bool Pipeline::rebroadcastRunning() const { return m_server && m_server->isRunning(); }
 QUrl Pipeline::rebroadcastUrl() const { return m_server ? m_server->viewerUrl() : QUrl(); }
 int Pipeline::rebroadcastClients() const { return m_server ? m_server->clientCount() : 0; }
+
+MqttSettings Pipeline::effectiveMqttSettings() const
+{
+    return m_mqttOverridden ? applyMqttOverrides(m_settings.mqtt, m_overrides) : m_settings.mqtt;
+}
+
+MqttStatus Pipeline::mqttStatus() const { return m_mqtt ? m_mqtt->status() : MqttStatus{}; }
+
+bool Pipeline::restartMqtt()
+{
+    const bool wasRunning = m_mqtt != nullptr;
+    if (m_mqtt) {
+        m_mqtt->stop();
+        m_mqtt.reset();
+    }
+    const MqttSettings s = effectiveMqttSettings();
+    if (m_shutDown || !s.enabled || s.host.isEmpty()) {
+        if (wasRunning)
+            emit mqttStateChanged(MqttState::Off, {});
+        return m_shutDown || !s.enabled;
+    }
+    m_mqtt = std::make_unique<MqttService>(this, s);
+    connect(m_mqtt.get(), &MqttService::stateChanged, this, &Pipeline::mqttStateChanged);
+    m_mqtt->start();
+    return true;
+}
 
 } // namespace vigil

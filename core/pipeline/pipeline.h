@@ -1,17 +1,17 @@
 #pragma once
 // The running system, wired in one place: the processing scheduler, the cameras, the built-in demo
-// camera, the events service and the rebroadcast server (and, later, every other service such as
-// MQTT). Desktop (ui/) and headless (app/) both drive this and only this. No QtWidgets.
+// camera, the events service, the rebroadcast server and MQTT. Desktop (ui/) and headless (app/) both drive this and only this. No QtWidgets.
 //
 // It takes the settings and the command line's overrides and applies them here only; it fills
 // each camera's capture limits from the settings' `limits`; and it knows the one shutdown order:
-// the server stops taking frames, cameras detach (without waiting on their readers), the demo
+// MQTT says "offline" (its retained topics stay), the server stops taking frames, cameras detach (without waiting on their readers), the demo
 // camera stops, the scheduler goes last.
 #include <QList>
 #include <QObject>
 #include <memory>
 
 #include "config/app_settings.h"
+#include "mqtt/mqtt_status.h"
 #include "pipeline/camera.h"
 #include "pipeline/pipeline_overrides.h"
 
@@ -19,6 +19,7 @@ namespace vigil {
 
 class DemoCamera;
 class EventService;
+class MqttService;
 class ProcessingScheduler;
 class RebroadcastServer;
 
@@ -69,6 +70,15 @@ public:
     // The settings the server runs with: the settings, or the command line's overrides of them.
     AppSettings effectiveRebroadcastSettings() const;
 
+    // MQTT (and Home Assistant); null when off. Follows the cameras by itself.
+    MqttService* mqtt() const { return m_mqtt.get(); }
+    MqttStatus mqttStatus() const;  // state "off" when there is no service
+    // (Re)starts it with the current settings (after overrides), or stops it when they disable
+    // it. False when enabled without a broker host (then it stays off).
+    bool restartMqtt();
+    // The settings MQTT runs with: the settings, or the command line's overrides of them.
+    MqttSettings effectiveMqttSettings() const;
+
     // The config a camera gets: limits from the settings (and its own maxJpegSize).
     CameraConfig withLimits(CameraConfig config) const;
 
@@ -78,11 +88,14 @@ signals:
     void cameraUpdated(vigil::Camera* camera);
     void cameraStateChanged(vigil::Camera* camera, vigil::CameraState state, const QString& reason);
     void rebroadcastChanged();
+    // For the status bar: every change of the MQTT connection, and Off when MQTT is turned off.
+    void mqttStateChanged(vigil::MqttState state, const QString& reason);
 
 private:
     AppSettings m_settings;
     PipelineOverrides m_overrides;
     bool m_rebroadcastOverridden = false;
+    bool m_mqttOverridden = false;
     QStringList m_startProblems;
     std::unique_ptr<ProcessingScheduler> m_scheduler;       // inference
     std::unique_ptr<ProcessingScheduler> m_lightScheduler;  // motion analysis, display decoding
@@ -91,6 +104,7 @@ private:
     std::unique_ptr<EventService> m_events;
     std::unique_ptr<RebroadcastServer> m_server;
     QString m_rebroadcastError;
+    std::unique_ptr<MqttService> m_mqtt;
     bool m_shutDown = false;
 };
 

@@ -36,4 +36,13 @@ AppSettings applyRebroadcastOverrides(AppSettings s, const PipelineOverrides& o)
     return s;
 }
 
+MqttSettings applyMqttOverrides(MqttSettings s, const PipelineOverrides& o)
+{
+    if (!o.mqttUrl.isEmpty())
+        parseMqttUrl(o.mqttUrl, &s, nullptr);
+    if (!o.mqttPrefix.isEmpty())
+        s.topicPrefix = o.mqttPrefix;
+    return s;
+}
+
 } // namespace vigil

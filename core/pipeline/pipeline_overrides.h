@@ -24,6 +24,8 @@ struct PipelineOverrides {
     int wsPort = -1;                  // --ws-port; -1: the settings decide
     QString wsBind;                   // --ws-bind
     QString wsToken;                  // --ws-token
+    QString mqttUrl;                  // --mqtt mqtt[s]://[user:pass@]host[:port] (checked by the CLI)
+    QString mqttPrefix;               // --mqtt-prefix
     QString eventsDir;                // --events-dir: the events database and files live here
     bool demo = false;                // --demo: the built-in demo camera, for this run only
     QList<CameraConfig> cameras;      // --camera: for this run only
@@ -32,6 +34,7 @@ struct PipelineOverrides {
     bool applyToSettingsCameras = false;
 
     bool rebroadcastGiven() const { return wsPort >= 0 || !wsBind.isEmpty() || !wsToken.isEmpty(); }
+    bool mqttGiven() const { return !mqttUrl.isEmpty() || !mqttPrefix.isEmpty(); }
 };
 
 // The camera with the command line's skip/fps/detection/motion/detector applied.
@@ -39,5 +42,8 @@ CameraConfig applyOverrides(CameraConfig camera, const PipelineOverrides& overri
 // The rebroadcast settings after the command line: --ws-port enables it on that port; --ws-bind
 // and --ws-token replace the settings' values.
 AppSettings applyRebroadcastOverrides(AppSettings settings, const PipelineOverrides& overrides);
+// The MQTT settings after the command line: --mqtt enables it with that broker (and credentials),
+// --mqtt-prefix replaces the topic prefix.
+MqttSettings applyMqttOverrides(MqttSettings settings, const PipelineOverrides& overrides);
 
 } // namespace vigil

@@ -14,6 +14,7 @@
 #include "pipeline/camera.h"
 #include "common/log.h"
 #include "common/redact.h"
+#include "mqtt/stats_document.h"
 #include "rebroadcast/access_token.h"
 #include "rebroadcast/connection_gate.h"
 #include "rebroadcast/http_frontend.h"
@@ -61,17 +62,8 @@ QJsonArray camerasJson(const QList<Camera*>& cameras)
     return out;
 }
 
-QJsonArray statsJson(const QList<Camera*>& cameras)
-{
-    QJsonArray out;
-    for (Camera* c : cameras) {
-        QJsonObject o = c->stats().toJson();
-        o.insert("id", c->id());
-        o.insert("state", stateName(c->state()));
-        out.append(o);
-    }
-    return out;
-}
+// {"cameras": [...], "mqtt": {...}}: the same document MQTT publishes on P/stats.
+QJsonObject statsJson(const QList<Camera*>& cameras) { return statsDocument(cameras); }
 
 void serveViewer(const RouteContext& ctx, const QHttpServerRequest& req, QTcpSocket* socket)
 {
@@ -344,9 +336,9 @@ bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
         return true;
     }
     case Route::Stats: {
-        QJsonArray list;
-        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { list = statsJson(cameras); });
-        replyJson(req, socket, QJsonDocument(list));
+        QJsonObject stats;
+        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { stats = statsJson(cameras); });
+        replyJson(req, socket, QJsonDocument(stats));
         return true;
     }
     case Route::Clients:
