@@ -1,5 +1,6 @@
 #include "events/clip_reader.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <algorithm>
 
@@ -34,6 +35,7 @@ void ClipReader::close()
     m_pts.clear();
     m_startPts = 0;
     m_durationMs = 0;
+    m_startWallMs = 0;
     m_size = {};
     m_next = 0;
     m_warning.clear();
@@ -88,7 +90,18 @@ bool ClipReader::open(const QString& path)
     m_packet = av_packet_alloc();
     if (!m_packet)
         return fail(QStringLiteral("out of memory"));
+    m_startWallMs = creationTimeMs();
     return buildIndex();
+}
+
+qint64 ClipReader::creationTimeMs() const
+{
+    // Matroska's DateUTC, which libavformat gives back as ISO 8601 with microseconds.
+    const AVDictionaryEntry* entry = av_dict_get(m_ctx->metadata, "creation_time", nullptr, 0);
+    if (!entry || !entry->value)
+        return 0;
+    const QDateTime when = QDateTime::fromString(QString::fromUtf8(entry->value), Qt::ISODateWithMs);
+    return when.isValid() ? std::max<qint64>(0, when.toMSecsSinceEpoch()) : 0;
 }
 
 qint64 ClipReader::packetPtsMs(const AVPacket* packet) const

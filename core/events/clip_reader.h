@@ -44,6 +44,9 @@ public:
     QString error() const { return m_error; }
     QString warning() const { return m_warning; }
 
+    // Wall time (ms since epoch) of the first frame, from the clip's creation_time; 0 when the
+    // clip has none (the writer leaves it out when it knows no wall time).
+    qint64 startWallMs() const { return m_startWallMs; }
     int frameCount() const { return int(m_pts.size()); }
     qint64 durationMs() const { return m_durationMs; }
     QSize size() const { return m_size; }
@@ -64,6 +67,7 @@ private:
     bool buildIndex();
     bool seekStream(qint64 ptsMs);
     qint64 packetPtsMs(const AVPacket* packet) const;
+    qint64 creationTimeMs() const;
 
     ClipReaderLimits m_limits;
     QString m_path;
@@ -73,6 +77,7 @@ private:
     QVector<qint64> m_pts;
     qint64 m_startPts = 0;        // the stream's first timestamp (ms), subtracted from all
     qint64 m_durationMs = 0;
+    qint64 m_startWallMs = 0;
     QSize m_size;
     int m_next = 0;
     QString m_error;

@@ -11,3 +11,5 @@ target_sources(vigil_core PRIVATE
     events/clip_reader.h events/clip_reader.cpp
 )
 target_link_libraries(vigil_core PRIVATE PkgConfig::LIBAV)
+# In-app clip player: playback timing and decoding, without widgets.
+target_sources(vigil_core PRIVATE events/clip_playback.h events/clip_playback.cpp)
