@@ -13,3 +13,4 @@ target_compile_definitions(tst_package PRIVATE VIGIL_BUILD_DIR="${PROJECT_BINARY
 add_dependencies(tst_package vigil)
 vigil_add_test(tst_zone_editor SOURCES tst_zone_editor.cpp LIBS vigil_ui TIMEOUT 120)
 vigil_add_test(tst_event_notifier SOURCES tst_event_notifier.cpp LIBS vigil_ui TIMEOUT 60)
+vigil_add_test(tst_events_window SOURCES tst_events_window.cpp LIBS vigil_ui TIMEOUT 180)

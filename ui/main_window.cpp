@@ -27,7 +27,9 @@
 #include "camera_grid.h"
 #include "camera_manager.h"
 #include "camera_tile.h"
+#include "clip_player_window.h"
 #include "empty_state.h"
+#include "events/event_store.h"
 #include "event_timeline.h"
 #include "events_panel.h"
 #include "settings_dialog.h"
@@ -90,6 +92,7 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
         statusBar()->showMessage(tr("Settings not saved: %1").arg(message), 10000);
     });
     connect(m_manager, &CameraManager::rebroadcastChanged, this, &MainWindow::updateStatusWidgets);
+    connect(m_manager->pipeline(), &Pipeline::mqttStateChanged, this, &MainWindow::updateStatusWidgets);
 
     for (Camera* c : m_manager->cameras())
         onCameraAdded(c);
@@ -121,6 +124,7 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
         m_eventsPanel->setEventService(events);
         connect(events, &EventService::eventChanged, this, &MainWindow::onEventChanged, Qt::QueuedConnection);
     }
+    connect(m_eventsPanel, &EventsPanel::playClipRequested, this, &MainWindow::playEventClip);
     connect(this, &MainWindow::eventOpened, this, [this](const QString& id) {
         m_eventsDock->show();
         m_eventsDock->raise();
@@ -308,6 +312,10 @@ void MainWindow::buildStatusBar()
     m_rebroadcastLabel->setObjectName(QStringLiteral("rebroadcastStatus"));
     m_rebroadcastLabel->setTextFormat(Qt::RichText);
     m_rebroadcastLabel->setOpenExternalLinks(true);
+    m_mqttLabel = new QLabel(this);
+    m_mqttLabel->setObjectName(QStringLiteral("mqttStatus"));
+    m_mqttLabel->setTextFormat(Qt::RichText);
+    statusBar()->addPermanentWidget(m_mqttLabel);
     statusBar()->addPermanentWidget(m_rebroadcastLabel);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->setSizeGripEnabled(true);
@@ -414,6 +422,28 @@ void MainWindow::openEvent(const QString& eventId)
     emit eventOpened(eventId);
 }
 
+ClipPlayerWindow* MainWindow::playEventClip(const QString& eventId)
+{
+    EventService* service = m_manager->pipeline()->events();
+    const QString folder = service ? service->folder() : m_manager->settings().events.effectiveFolder();
+    // A reader of our own on this thread: the event with its track (for the boxes).
+    std::unique_ptr<EventStore> store = EventStore::openReadOnly(folder);
+    QString error;
+    const std::optional<Event> event = store->event(eventId, true, &error);
+    if (!event) {
+        statusBar()->showMessage(error.isEmpty() ? tr("That event is no longer stored") : error, 8000);
+        return nullptr;
+    }
+    auto* player = new ClipPlayerWindow(this);
+    player->setAttribute(Qt::WA_DeleteOnClose);
+    player->resize(960, 640);
+    // The window says itself when the clip is missing or damaged; the event stays usable.
+    player->open(EventStore::clipPathIn(folder, eventId), *event,
+                 qint64(m_manager->settings().events.preRollS * 1000));
+    player->show();
+    return player;
+}
+
 void MainWindow::onSelectionChanged(const QString& id)
 {
     m_tuning->setCamera(m_manager->camera(id));
@@ -483,6 +513,33 @@ void MainWindow::updateStatusWidgets()
                  .arg(tr("Rebroadcast off: %1").arg(redactedText(m_manager->rebroadcastError())).toHtmlEscaped());
     }
     m_rebroadcastLabel->setText(rb);
+    // MQTT: shown only when configured; why it is not connected in words, details on hover.
+    const MqttStatus mqtt = m_manager->pipeline()->mqttStatus();
+    QString mq;
+    QString tip;
+    switch (mqtt.state) {
+    case MqttState::Off:
+        break;
+    case MqttState::Connected:
+        mq = QStringLiteral("<span style='color:#3fb950'>%1</span>").arg(tr("MQTT connected"));
+        break;
+    case MqttState::Connecting:
+        mq = QStringLiteral("<span style='color:#e3b341'>%1</span>").arg(tr("MQTT connecting…"));
+        break;
+    case MqttState::Reconnecting:
+        mq = QStringLiteral("<span style='color:#f0883e'>%1</span>")
+                 .arg(tr("MQTT reconnecting: %1").arg(mqtt.reason.section(':', 0, 0)).toHtmlEscaped());
+        break;
+    }
+    if (mqtt.state != MqttState::Off) {
+        tip = mqtt.reason.isEmpty() ? tr("Publishing to the broker") : redactedText(mqtt.reason);
+        if (mqtt.queued || mqtt.dropped)
+            tip += tr("\n%1 waiting, %2 events dropped").arg(mqtt.queued).arg(mqtt.dropped);
+    }
+    m_mqttLabel->setText(mq);
+    m_mqttLabel->setToolTip(tip);
+    m_mqttLabel->setVisible(!mq.isEmpty());
+
     // "Copy API link" points at the server while it runs (never with the token).
     QUrl apiBase;
     if (m_manager->rebroadcastRunning()) {

@@ -27,6 +27,7 @@ class EmptyState;
 class StatsPanel;
 class EventsPanel;
 class EventTimeline;
+class ClipPlayerWindow;
 class TuningPanel;
 
 class MainWindow : public QMainWindow {
@@ -62,6 +63,8 @@ public:
 
     // Opens an event: the events panel shows it (from a notification, the timeline, a tile).
     void openEvent(const QString& eventId);
+    // Plays an event's clip in a player window; says why in the status bar when it cannot.
+    ClipPlayerWindow* playEventClip(const QString& eventId);
     EventNotifier* notifier() const { return m_notifier; }
 
 signals:
@@ -103,6 +106,7 @@ private:
     EventTimeline* m_timeline = nullptr;   // under the focused camera
     QLabel* m_countLabel;
     QLabel* m_rebroadcastLabel;
+    QLabel* m_mqttLabel;
     QTimer m_statusTimer;
     QThreadPool m_snapshotPool;
     int m_snapshotsPending = 0;

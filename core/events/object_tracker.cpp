@@ -57,7 +57,11 @@ Observation Observation::fromFrame(const ProcessedFrame& frame)
 {
     Observation o;
     o.seq = frame.seq;
-    o.wallTime = frame.wallMs / 1000.0;
+    // When the frame arrived, not when it was processed: clips are timed by arrival, so the
+    // track's boxes line up with the clip's frames.
+    const qint64 processingMs = frame.receivedNs > 0 && frame.processedNs >= frame.receivedNs
+                                    ? (frame.processedNs - frame.receivedNs) / 1'000'000 : 0;
+    o.wallTime = (frame.wallMs - processingMs) / 1000.0;
     o.sourceSize = frame.sourceSize;
     o.inferred = frame.inferred;
     o.inferRegion = frame.inferRegion;
