@@ -7,13 +7,18 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "common/redact.h"
 #include "config/app_settings.h"
+#include "events/event_service.h"
+#include "events/event_store.h"
+#include "processing/jpeg_codec.h"
 #include "remote/remote_api.h"
 #include "remote/remote_event_mirror.h"
 #include "remote/remote_node_config.h"
+#include "test_util.h"
 
 using namespace vigil;
 
@@ -146,6 +151,68 @@ private slots:
 
         QCOMPARE(RemoteEventMirror::localEventId("my node", "host-demo-1-0"), QStringLiteral("my_node.host-demo-1-0"));
         QVERIFY(RemoteEventMirror::localEventId("n", QString(199, 'x')).isEmpty());
+    }
+
+    void importInsertsUpdatesAndEnds()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        EventService::Options o;
+        o.settings.folder = dir.path();
+        EventService service(o);
+        QVERIFY(service.start());
+        QSignalSpy changes(&service, &EventService::eventChanged);
+
+        Event e;
+        e.id = "attic.host-demo-1700000000000-0";
+        e.camera = "attic-demo";
+        e.cameraName = "Demo camera";
+        e.label = "person";
+        e.startTime = 1700000000;
+        e.box = QRectF(100, 100, 50, 120);
+        e.track << EventTrackPoint{1700000000, e.box, 0.8} << EventTrackPoint{1700000001, e.box, 0.9};
+        QVERIFY(service.importEvent(e));
+        QTRY_COMPARE(changes.size(), 1);
+        QCOMPARE(changes.at(0).at(0).toString(), QStringLiteral("new"));
+
+        // An update without a track keeps the stored one; the end comes with its pictures.
+        Event ended = e;
+        ended.track.clear();
+        ended.endTime = 1700000009;
+        ended.topScore = 0.9;
+        JpegEncoder enc;
+        const QByteArray jpeg = enc.encodeBgr(cv::Mat(240, 320, CV_8UC3, cv::Scalar(40, 90, 30)), 80);
+        QVERIFY(service.importEvent(ended, {}, jpeg));
+        QTRY_COMPARE(changes.size(), 2);
+        QCOMPARE(changes.at(1).at(0).toString(), QStringLiteral("end"));
+        // A late update (an old message) never reopens it.
+        QVERIFY(service.importEvent(e));
+        QTRY_COMPARE(changes.size(), 3);
+        QCOMPARE(changes.at(2).at(0).toString(), QStringLiteral("update"));
+        // Another camera's event with the same id is not overwritten.
+        Event other = ended;
+        other.camera = "garage";
+        other.label = "car";
+        QVERIFY(service.importEvent(other));
+
+        std::unique_ptr<EventStore> store = EventStore::openReadOnly(dir.path());
+        QTRY_VERIFY(store->event(e.id, false) && store->event(e.id, false)->hasSnapshot);
+        QTest::qWait(100);
+        const Event stored = *store->event(e.id, true);
+        QCOMPARE(stored.camera, QStringLiteral("attic-demo"));
+        QCOMPARE(stored.label, QStringLiteral("person"));
+        QCOMPARE(stored.endTime, std::optional<double>(1700000009));
+        QCOMPARE(stored.track.size(), 2);
+        QCOMPARE(test::readFile(store->snapshotPath(e.id, SnapshotKind::Clean)), jpeg);
+        QVERIFY(QFile::exists(store->snapshotPath(e.id, SnapshotKind::Thumbnail)));   // made here
+        QVERIFY(QFile::exists(store->snapshotPath(e.id, SnapshotKind::BoundingBox)));
+        QCOMPARE(changes.size(), 3);
+
+        Event bad = e;
+        bad.id = "../x";
+        QVERIFY(!service.importEvent(bad));
+        service.stop();
+        QVERIFY(!service.importEvent(e));  // stopped: refused, not queued
     }
 
     void redirectIsNeverFollowedWithTheToken()

@@ -17,7 +17,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QWebSocket>
+
+#include "camera_grid.h"
 #include "camera_manager.h"
+#include "main_window.h"
 #include "common/redact.h"
 #include "events/event_service.h"
 #include "events/event_store.h"
@@ -217,6 +224,61 @@ private slots:
         const QJsonObject after = QJsonDocument::fromJson(test::readFile(path)).object();
         QVERIFY(after["remote_nodes"].toArray().isEmpty());
         QCOMPARE(after["cameras"].toArray().size(), 0);
+    }
+
+    void eventsOnlySocketGetsNoFrames()
+    {
+        // What the mirror listens to: event messages only; plain /ws gets frames.
+        auto count = [&](const QString& query) {
+            QWebSocket ws;
+            int frames = 0;
+            connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString& text) {
+                frames += QJsonDocument::fromJson(text.toUtf8()).object()["type"].toString() == "frame";
+            });
+            connect(&ws, &QWebSocket::binaryMessageReceived, this, [&] { ++frames; });
+            QUrl url = m_url.resolved(QUrl("/ws?token=" + QString::fromLatin1(kToken) + query));
+            url.setScheme("ws");
+            ws.open(url);
+            QDeadlineTimer deadline(5000);
+            while (ws.state() != QAbstractSocket::ConnectedState && !deadline.hasExpired())
+                QTest::qWait(20);
+            QTest::qWait(1500);
+            return ws.state() == QAbstractSocket::ConnectedState ? frames : -1;
+        };
+        QCOMPARE(count("&frames=0"), 0);
+        QVERIFY(count(QString()) > 3);
+    }
+
+    void mainWindowListsAndRemovesTheNode()
+    {
+        const QString path = m_dir.filePath("window/config.json");
+        AppSettings s = localSettings("window-events");
+        QVERIFY(saveAppSettings(s, path));
+        CameraManager manager(path);
+        manager.load();
+        MainWindow window(&manager);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.grid()->tile("attic-demo"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(manager.remoteNodes().first()->state() == RemoteNodeState::Online, 5000);
+        emit window.remoteNodesMenu()->aboutToShow();
+        QAction* remove = window.remoteNodesMenu()->findChild<QAction*>("removeRemoteNode:attic");
+        QVERIFY(remove);
+        QVERIFY2(remove->text().contains("online"), qPrintable(remove->text()));
+        // A remote camera is not edited here (its node's); removing it means removing the node.
+        window.grid()->select("attic-demo");
+        QVERIFY(!window.openEditCameraDialog("attic-demo"));
+        remove->trigger();
+        auto* box = window.findChild<QMessageBox*>("confirmRemoveRemoteNode");
+        QVERIFY(box);
+        QPushButton* yes = nullptr;
+        for (QAbstractButton* b : box->buttons())
+            if (box->buttonRole(b) == QMessageBox::DestructiveRole)
+                yes = qobject_cast<QPushButton*>(b);
+        QVERIFY(yes);
+        yes->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.grid()->tile("attic-demo"), 5000);
+        QVERIFY(manager.remoteNodes().isEmpty());
+        QVERIFY(QJsonDocument::fromJson(test::readFile(path)).object()["remote_nodes"].toArray().isEmpty());
     }
 
     void dialogTestListsTheNodesCameras()

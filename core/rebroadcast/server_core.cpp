@@ -270,7 +270,7 @@ void ServerCore::onNewWebSocket()
                 feed->subscribe(session);
         }
         qCInfo(lcServer).noquote() << "rebroadcast: WebSocket client" << peer << path
-                                   << (binary ? "binary" : "json");
+                                   << (session->eventsOnly() ? "events only" : binary ? "binary" : "json");
         publishCount();
     }
 }
