@@ -114,7 +114,8 @@ bool HeadlessRunner::start()
         printErr(problem);
     if (EventService* events = m_pipeline->events(); events && events->status().isEmpty())
         printErr(QStringLiteral("Recording events in %1").arg(events->folder()));
-    if (m_pipeline->cameras().isEmpty()) {
+    // Remote nodes bring their cameras once they answer.
+    if (m_pipeline->cameras().isEmpty() && m_pipeline->remoteNodes().isEmpty()) {
         printErr(m_options.configPath.isEmpty()
                      ? QStringLiteral("No camera to run.")
                      : QStringLiteral("No camera to run: %1 has none. Add cameras in the desktop app "

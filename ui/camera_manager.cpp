@@ -1,6 +1,7 @@
 #include "camera_manager.h"
 
 #include "common/log.h"
+#include "remote/remote_node.h"
 
 namespace vigil {
 
@@ -33,6 +34,7 @@ QString CameraManager::load()
     connect(p, &Pipeline::cameraRemoved, this, &CameraManager::cameraRemoved);
     connect(p, &Pipeline::cameraUpdated, this, &CameraManager::cameraUpdated);
     connect(p, &Pipeline::rebroadcastChanged, this, &CameraManager::rebroadcastChanged);
+    connect(p, &Pipeline::remoteNodesChanged, this, &CameraManager::remoteNodesChanged);
     const int saved = int(m_settings.cameras.size());
     int started = 0;
     // The saved cameras come first; count them so the command line's are not marked persistent.
@@ -116,6 +118,27 @@ void CameraManager::removeCamera(const QString& id)
     scheduleSave();
 }
 
+RemoteNode* CameraManager::addRemoteNode(const RemoteNodeConfig& config, QString* error)
+{
+    RemoteNode* node = m_pipeline ? m_pipeline->addRemoteNode(config, error) : nullptr;
+    if (node)
+        saveNow();
+    return node;
+}
+
+bool CameraManager::removeRemoteNode(const QString& name)
+{
+    if (!m_pipeline || !m_pipeline->removeRemoteNode(name))
+        return false;
+    saveNow();
+    return true;
+}
+
+QList<RemoteNode*> CameraManager::remoteNodes() const
+{
+    return m_pipeline ? m_pipeline->remoteNodes() : QList<RemoteNode*>();
+}
+
 Camera* CameraManager::startDemo(QString* error)
 {
     return m_pipeline ? m_pipeline->startDemo(error) : nullptr;
@@ -131,13 +154,16 @@ bool CameraManager::saveNow(QString* error)
     m_saveTimer.stop();
     AppSettings s = m_settings;
     s.cameras.clear();
+    if (m_pipeline)
+        s.remoteNodes = m_pipeline->settings().remoteNodes;  // the nodes, not their cameras
     for (Camera* c : cameras())
-        if (m_persistent.contains(c->id())) {
+        if (m_persistent.contains(c->id()) && !c->config().isRemote()) {
             CameraConfig saved = c->config();
             saved.captureLimits = {};  // from the settings' limits, not a camera setting
             s.cameras.append(saved);
         }
     m_settings.cameras = s.cameras;
+    m_settings.remoteNodes = s.remoteNodes;
     QString why;
     if (!saveAppSettings(s, m_configPath, &why)) {
         qCWarning(lcApp).noquote() << why;

@@ -15,6 +15,8 @@
 
 namespace vigil {
 
+class RemoteNode;
+
 class CameraManager : public QObject {
     Q_OBJECT
 public:
@@ -47,6 +49,11 @@ public:
     void removeCamera(const QString& id);
     Camera* startDemo(QString* error = nullptr);  // for this session
 
+    // Remote Vigil nodes: added or removed live and saved (their cameras never are).
+    RemoteNode* addRemoteNode(const RemoteNodeConfig& config, QString* error = nullptr);
+    bool removeRemoteNode(const QString& name);
+    QList<RemoteNode*> remoteNodes() const;
+
     QString uniqueId(const QString& wanted) const;
     bool saveNow(QString* error = nullptr);
 
@@ -63,6 +70,7 @@ signals:
     void cameraUpdated(vigil::Camera* camera);
     void saveFailed(const QString& message);
     void rebroadcastChanged();
+    void remoteNodesChanged();
 
 private:
     void scheduleSave();

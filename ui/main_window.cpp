@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
@@ -23,6 +24,7 @@
 #include "events/event.h"
 #include "events/event_service.h"
 #include "pipeline/camera.h"
+#include "remote/remote_node.h"
 #include "camera_dialog.h"
 #include "camera_grid.h"
 #include "camera_manager.h"
@@ -32,6 +34,7 @@
 #include "events/event_store.h"
 #include "event_timeline.h"
 #include "events_panel.h"
+#include "remote_node_dialog.h"
 #include "settings_dialog.h"
 #include "icons.h"
 #include "stats_panel.h"
@@ -96,6 +99,8 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
 
     for (Camera* c : m_manager->cameras())
         onCameraAdded(c);
+    for (RemoteNode* node : m_manager->remoteNodes())
+        watchRemoteNode(node);
 
     // Events: tiles show those in progress; cameras that asked get a desktop notification.
     m_notifier = new EventNotifier(this);
@@ -194,6 +199,9 @@ void MainWindow::buildActions()
                         [this] { m_grid->setFocusedCamera({}); });
     m_demoAction = make(icons::demo(), tr("Add &demo camera"), QKeySequence(), &MainWindow::startDemo);
     m_aboutAction = make(icons::appIcon(), tr("&About Vigil"), QKeySequence(), &MainWindow::showAbout);
+    m_addRemoteAction = make(icons::addCamera(), tr("Add re&mote node…"), QKeySequence(),
+                             [this] { openAddRemoteNodeDialog(); });
+    m_addRemoteAction->setToolTip(tr("Show the cameras and events of another Vigil"));
     for (QAction* a : {m_focusAction, m_gridAction})
         a->setShortcutContext(Qt::WindowShortcut);
 }
@@ -203,6 +211,11 @@ void MainWindow::buildMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_addAction);
     file->addAction(m_demoAction);
+    file->addAction(m_addRemoteAction);
+    m_remoteMenu = file->addMenu(tr("Remote &nodes"));
+    m_remoteMenu->setObjectName(QStringLiteral("remoteNodesMenu"));
+    connect(m_remoteMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRemoteNodesMenu);
+    rebuildRemoteNodesMenu();
     file->addAction(m_editAction);
     file->addAction(m_removeAction);
     file->addSeparator();
@@ -471,7 +484,8 @@ void MainWindow::updateActions()
 {
     const bool any = m_grid->count() > 0;
     const bool selected = !m_grid->selectedId().isEmpty();
-    m_editAction->setEnabled(selected);
+    const Camera* selectedCamera = selected ? m_manager->camera(m_grid->selectedId()) : nullptr;
+    m_editAction->setEnabled(selectedCamera && !selectedCamera->config().isRemote());
     m_removeAction->setEnabled(selected);
     m_snapshotAction->setEnabled(selected);
     m_snapshotAllAction->setEnabled(any);
@@ -570,7 +584,7 @@ CameraDialog* MainWindow::openAddCameraDialog()
 CameraDialog* MainWindow::openEditCameraDialog(const QString& id)
 {
     Camera* cam = m_manager->camera(id);
-    if (!cam)
+    if (!cam || cam->config().isRemote())  // set up on its node; its URL carries the node's token
         return nullptr;
     auto* dlg = new CameraDialog(cam->config(), true, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
@@ -591,6 +605,11 @@ void MainWindow::confirmRemoveCamera(const QString& id)
     Camera* cam = m_manager->camera(id);
     if (!cam)
         return;
+    if (cam->config().isRemote()) {
+        // It comes back with the node's next camera list: the node is what is removed.
+        confirmRemoveRemoteNode(cam->config().remoteNode);
+        return;
+    }
     const QString name = cam->config().displayName();
     auto* box = new QMessageBox(QMessageBox::Question, tr("Remove camera"),
                                 tr("Remove \"%1\"?").arg(name), QMessageBox::NoButton, this);
@@ -606,6 +625,73 @@ void MainWindow::confirmRemoveCamera(const QString& id)
             return;
         m_manager->removeCamera(id);
         statusBar()->showMessage(tr("Removed %1").arg(name), 4000);
+    });
+    box->open();
+}
+
+RemoteNodeDialog* MainWindow::openAddRemoteNodeDialog()
+{
+    QStringList taken;
+    for (RemoteNode* n : m_manager->remoteNodes())
+        taken << n->name();
+    auto* dlg = new RemoteNodeDialog(taken, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        QString error;
+        RemoteNode* node = m_manager->addRemoteNode(dlg->config(), &error);
+        if (!node) {
+            QMessageBox::warning(this, tr("Remote node"), tr("The remote node could not be added: %1").arg(error));
+            return;
+        }
+        watchRemoteNode(node);
+        statusBar()->showMessage(tr("Added remote node %1; its cameras appear as it answers").arg(node->name()), 5000);
+    });
+    dlg->open();
+    return dlg;
+}
+
+void MainWindow::watchRemoteNode(RemoteNode* node)
+{
+    connect(node, &RemoteNode::stateChanged, this, [this, name = node->name()](RemoteNodeState state, const QString& reason) {
+        if (state == RemoteNodeState::Unauthorised || state == RemoteNodeState::Unreachable)
+            statusBar()->showMessage(tr("Remote node %1: %2").arg(name, redactedText(reason)), 10000);
+        if (!m_remoteMenu->isVisible())
+            rebuildRemoteNodesMenu();
+    });
+}
+
+void MainWindow::rebuildRemoteNodesMenu()
+{
+    m_remoteMenu->clear();
+    const QList<RemoteNode*> nodes = m_manager->remoteNodes();
+    m_remoteMenu->setEnabled(!nodes.isEmpty());
+    for (RemoteNode* node : nodes) {
+        QString state = remoteNodeStateName(node->state());
+        if (!node->reason().isEmpty())
+            state += QStringLiteral(": ") + redactedText(node->reason()).left(80);
+        QAction* remove = m_remoteMenu->addAction(tr("Remove \"%1\" (%2)…").arg(node->name(), state));
+        remove->setToolTip(redactedUrlString(node->config().url));
+        remove->setObjectName(QStringLiteral("removeRemoteNode:") + node->name());
+        connect(remove, &QAction::triggered, this, [this, name = node->name()] { confirmRemoveRemoteNode(name); });
+    }
+}
+
+void MainWindow::confirmRemoveRemoteNode(const QString& name)
+{
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Remove remote node"),
+                                tr("Remove the remote node \"%1\"?").arg(name), QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("confirmRemoveRemoteNode"));
+    box->setInformativeText(tr("Its cameras are removed from this window. Its events already imported stay."));
+    QPushButton* remove = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, remove, name] {
+        if (box->clickedButton() != static_cast<QAbstractButton*>(remove))
+            return;
+        if (m_manager->removeRemoteNode(name))
+            statusBar()->showMessage(tr("Removed remote node %1").arg(name), 4000);
+        rebuildRemoteNodesMenu();
     });
     box->open();
 }

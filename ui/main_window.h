@@ -14,6 +14,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QStackedWidget;
 class QSystemTrayIcon;
 
@@ -24,6 +25,8 @@ class CameraDialog;
 class CameraGrid;
 class CameraManager;
 class EmptyState;
+class RemoteNode;
+class RemoteNodeDialog;
 class StatsPanel;
 class EventsPanel;
 class EventTimeline;
@@ -50,6 +53,11 @@ public:
     CameraDialog* openAddCameraDialog();
     CameraDialog* openEditCameraDialog(const QString& id);
     void confirmRemoveCamera(const QString& id);
+    // Remote Vigil nodes: the Add dialog (window-modal; added when accepted), and removal after
+    // a confirmation. The File menu's "Remote nodes" lists them with their state.
+    RemoteNodeDialog* openAddRemoteNodeDialog();
+    void confirmRemoveRemoteNode(const QString& name);
+    QMenu* remoteNodesMenu() const { return m_remoteMenu; }
     void startDemo();
 
     // Snapshots run off the GUI thread; snapshotsFinished() reports the outcome.
@@ -92,6 +100,8 @@ private:
     void updateEventsPanelCameras();
     void onFocusChanged(const QString& id);
     void showNotification(const EventNotifier::Notification& notification);
+    void rebuildRemoteNodesMenu();
+    void watchRemoteNode(RemoteNode* node);
 
     CameraManager* m_manager;
     QStackedWidget* m_stack;
@@ -130,6 +140,8 @@ private:
     QAction* m_gridAction = nullptr;
     QAction* m_demoAction = nullptr;
     QAction* m_aboutAction = nullptr;
+    QAction* m_addRemoteAction = nullptr;
+    QMenu* m_remoteMenu = nullptr;
 };
 
 } // namespace vigil

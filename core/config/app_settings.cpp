@@ -73,6 +73,7 @@ QJsonObject AppSettings::toJson() const
              {"port", rebroadcastPort},
              {"token", rebroadcastToken},
          }},
+        {"remote_nodes", remoteNodesToJson(remoteNodes)},
         {"limits", limits.toJson()},
         {"events", events.toJson()},
         {"mqtt", mqtt.toJson()},
@@ -144,6 +145,8 @@ AppSettings AppSettings::fromJson(const QJsonObject& obj, QStringList* errors)
     rb.read("bind", s.rebroadcastBind);
     rb.read("port", s.rebroadcastPort, 0, 65535);
     rb.read("token", s.rebroadcastToken);
+
+    s.remoteNodes = readRemoteNodes(obj.value("remote_nodes"), errors);
 
     const QJsonValue lim = obj.value("limits");
     if (lim.isObject())
@@ -242,7 +245,7 @@ AppSettingsLoad loadAppSettings(const QString& path)
 
 bool saveAppSettings(const AppSettings& settings, const QString& path, QString* error)
 {
-    // Holds camera passwords, the rebroadcast token and the MQTT password: owner only.
+    // Holds camera passwords, the rebroadcast and remote node tokens and the MQTT password: owner only.
     return writePrivateFile(path, QJsonDocument(settings.toJson()).toJson(QJsonDocument::Indented), error);
 }
 

@@ -10,6 +10,7 @@
 #include "config/event_config.h"
 #include "config/limits.h"
 #include "config/mqtt_settings.h"
+#include "remote/remote_node_config.h"
 
 namespace vigil {
 
@@ -24,6 +25,8 @@ struct AppSettings {
     QString rebroadcastBind = "127.0.0.1";
     int rebroadcastPort = 8081;
     QString rebroadcastToken;
+
+    QList<RemoteNodeConfig> remoteNodes;  // "remote_nodes": other Vigils whose cameras and events this one shows
 
     Limits limits;                        // the "limits" section (see config/limits.h)
     EventsSettings events;                // the "events" section

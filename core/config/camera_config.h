@@ -40,8 +40,12 @@ struct CameraConfig {
     // Effective input limits, filled from the app's "limits" (and maxJpegSize) by the pipeline.
     // Not saved per camera.
     CaptureLimits captureLimits;
+    // The remote node (its name) whose restream feeds this camera; empty for the user's own
+    // cameras. Such cameras come from the node at each start and are never saved as cameras.
+    QString remoteNode;
 
     bool detects() const { return detect != DetectMode::Off; }
+    bool isRemote() const { return !remoteNode.isEmpty(); }
     QString displayName() const { return name.isEmpty() ? id : name; }
     QJsonObject toJson() const;
     // Unknown keys are ignored. A bad value is named in *errors (context + "\"key\": why") and left

@@ -61,7 +61,7 @@ struct EventService::CameraEntry : FrameSink, std::enable_shared_from_this<Event
 };
 
 struct EventService::Item {
-    enum class Kind { Frame, ClipDone, Settings, Flush, Remove, Barrier };
+    enum class Kind { Frame, ClipDone, Settings, Flush, Remove, Barrier, Import };
     Kind kind = Kind::Frame;
     std::shared_ptr<CameraEntry> camera;   // null for ClipDone: a clip may outlive its camera
     QString cameraId;
@@ -74,6 +74,9 @@ struct EventService::Item {
     bool retire = false;                       // Flush of a removed camera: its clips finish now
     QString eventId;                           // Remove
     std::shared_ptr<std::promise<QString>> removed;  // Remove: the error, empty on success
+    Event imported;                            // Import: the event and its pictures (may be empty)
+    QByteArray thumbnail;
+    QByteArray snapshot;
 };
 
 void EventService::CameraEntry::deliver(const ProcessedFramePtr& frame)
@@ -362,6 +365,45 @@ struct EventService::Worker {
         return r ? QString() : r.error;
     }
 
+    void import(const Item& item)
+    {
+        if (!recording())
+            return;
+        Event e = item.imported;
+        const std::optional<Event> before = store->event(e.id, true);
+        QString kind;
+        if (!before) {
+            if (!report(store->insert(e)))
+                return;
+            kind = e.endTime ? QStringLiteral("end") : QStringLiteral("new");
+        } else {
+            if (before->camera != e.camera)
+                return;  // another camera's event with this id: never overwritten
+            if (e.track.isEmpty())
+                e.track = before->track;  // list and WebSocket messages carry no track
+            if (before->endTime && !e.endTime)
+                e.endTime = before->endTime;
+            if (!report(store->update(e)))
+                return;
+            kind = e.endTime && !before->endTime ? QStringLiteral("end") : QStringLiteral("update");
+        }
+        if (!item.snapshot.isEmpty()) {
+            Detection d;
+            d.name = e.label;
+            d.score = float(e.topScore);
+            d.box = e.box;
+            const EventPictures p = makeEventPictures(item.snapshot, d);
+            // As for local events: the clean picture last, since it is what has_snapshot announces.
+            if (!p.withBox.isEmpty())
+                report(store->writeSnapshot(e.id, SnapshotKind::BoundingBox, p.withBox));
+            const QByteArray thumb = item.thumbnail.isEmpty() ? p.thumbnail : item.thumbnail;
+            if (!thumb.isEmpty())
+                report(store->writeSnapshot(e.id, SnapshotKind::Thumbnail, thumb));
+            report(store->writeSnapshot(e.id, SnapshotKind::Clean, item.snapshot));
+        }
+        publish(kind, e.id);
+    }
+
     void retention(bool force)
     {
         const qint64 now = nowNs();
@@ -437,7 +479,14 @@ void EventService::runLoop(Worker& w)
         m_queue->pop_front();
         if (item.kind == Item::Kind::Frame)
             --m_queuedFrames;
+        else if (item.kind == Item::Kind::Import)
+            --m_queuedImports;
         lock.unlock();
+        if (item.kind == Item::Kind::Import) {
+            w.import(item);
+            lock.lock();
+            continue;
+        }
         if (item.kind == Item::Kind::ClipDone) {
             w.onClipDone(item.cameraId, item.clip);
             lock.lock();
@@ -461,6 +510,7 @@ void EventService::runLoop(Worker& w)
         case Item::Kind::ClipDone:
         case Item::Kind::Remove:
         case Item::Kind::Barrier:
+        case Item::Kind::Import:
             break;
         case Item::Kind::Settings:
             cam.tracker.setSettings(item.tracker);
@@ -530,6 +580,7 @@ void EventService::stop()
     std::lock_guard lock(m_mutex);
     m_queue->clear();
     m_queuedFrames = 0;
+    m_queuedImports = 0;
     m_started = false;
 }
 
@@ -559,6 +610,30 @@ bool EventService::removeEvent(const QString& id, QString* error)
     if (error)
         *error = why;
     return why.isEmpty();
+}
+
+bool EventService::importEvent(const Event& event, const QByteArray& thumbnailJpeg, const QByteArray& snapshotJpeg)
+{
+    if (!isValidEventId(event.id))
+        return false;
+    Item item;
+    item.kind = Item::Kind::Import;
+    item.imported = event;
+    item.thumbnail = thumbnailJpeg;
+    item.snapshot = snapshotJpeg;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_started || m_stopping)
+            return false;
+        if (m_queuedImports >= kMaxQueuedImports) {
+            ++m_droppedImports;
+            return false;
+        }
+        ++m_queuedImports;
+        m_queue->push_back(std::move(item));
+    }
+    m_wake.notify_one();
+    return true;
 }
 
 void EventService::addCamera(Camera* camera)

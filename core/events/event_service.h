@@ -24,6 +24,7 @@
 namespace vigil {
 
 class Camera;
+struct Event;
 
 class EventService : public QObject {
     Q_OBJECT
@@ -52,6 +53,15 @@ public:
     // Deletes an event (row and files) on the service's thread; waits for it (bounded). False with
     // *error when it is unknown, still in progress elsewhere, or the store is off.
     bool removeEvent(const QString& id, QString* error = nullptr);
+
+    // Stores an event that happened elsewhere (a remote node's), on the service's thread, without
+    // waiting: inserted when its id is new, else updated (an empty track keeps the stored one; an
+    // ended event stays ended); ended when it says so. Pictures, when given, are written (the boxed
+    // one is drawn here from the clean snapshot). Emits eventChanged like a local event. False when
+    // events are off or kMaxQueuedImports are waiting (dropped, counted).
+    bool importEvent(const Event& event, const QByteArray& thumbnailJpeg = {}, const QByteArray& snapshotJpeg = {});
+    quint64 droppedImports() const { return m_droppedImports.load(); }
+    static constexpr int kMaxQueuedImports = 256;
 
     QString folder() const;
     QString status() const;           // "" while recording; else why not (store error, disk full)
@@ -90,6 +100,8 @@ private:
     std::condition_variable m_wake;
     std::deque<Item>* m_queue;        // owned; an incomplete type here
     int m_queuedFrames = 0;
+    int m_queuedImports = 0;
+    std::atomic<quint64> m_droppedImports{0};
     QHash<QString, std::shared_ptr<CameraEntry>> m_cameras;
     QString m_status;
     bool m_stopping = false;

@@ -100,6 +100,9 @@ void MqttService::state(const QString& cameraId, const QString& topic, const QBy
 
 void MqttService::addCamera(Camera* camera)
 {
+    // A remote node's camera is published by that node, under its own prefix.
+    if (!camera->config().remoteNode.isEmpty())
+        return;
     const QString id = camera->id();
     CameraEntry& e = m_cameras[id];
     const CameraConfig cfg = camera->config();
@@ -140,7 +143,7 @@ void MqttService::updateCamera(Camera* camera)
 
 void MqttService::publishDiscovery(Camera* camera, bool force)
 {
-    if (!m_settings.discovery)
+    if (!m_settings.discovery || !camera->config().remoteNode.isEmpty())
         return;
     const CameraConfig cfg = camera->config();
     CameraEntry& e = m_cameras[cfg.id];

@@ -10,6 +10,7 @@
 #include "mqtt/mqtt_service.h"
 #include "processing/processing_scheduler.h"
 #include "rebroadcast/rebroadcast_server.h"
+#include "remote/remote_node.h"
 
 namespace vigil {
 
@@ -53,6 +54,13 @@ void Pipeline::start()
         m_startProblems << QStringLiteral("Rebroadcast: %1").arg(m_rebroadcastError);
     if (effectiveMqttSettings().enabled && !restartMqtt())
         m_startProblems << QStringLiteral("MQTT: enabled without a broker host");
+    const QList<RemoteNodeConfig> nodes = m_settings.remoteNodes;
+    m_settings.remoteNodes.clear();  // addRemoteNode() puts back each that starts
+    for (const RemoteNodeConfig& node : nodes) {
+        QString error;
+        if (!addRemoteNode(node, &error))
+            m_startProblems << QStringLiteral("Remote node %1: %2").arg(node.name, error);
+    }
 }
 
 void Pipeline::shutdown()
@@ -65,6 +73,10 @@ void Pipeline::shutdown()
         m_mqtt->stop();
         m_mqtt.reset();
     }
+    // 0b. Remote nodes stop polling and mirroring; their cameras go like any below.
+    const QList<RemoteNode*> nodes = m_remoteNodes;
+    m_remoteNodes.clear();
+    qDeleteAll(nodes);
     // 1. The server stops taking frames and forgets the cameras.
     if (m_server) {
         for (Camera* c : std::as_const(m_cameras))
@@ -101,8 +113,10 @@ void Pipeline::setSettings(const AppSettings& settings)
     const bool limitsChanged = settings.limits != m_settings.limits;
     const bool mqttEdited = settings.mqtt != m_settings.mqtt;
     const QList<CameraConfig> cameras = m_settings.cameras;
+    const QList<RemoteNodeConfig> nodes = m_settings.remoteNodes;  // changed by add/removeRemoteNode only
     m_settings = settings;
     m_settings.cameras = cameras;
+    m_settings.remoteNodes = nodes;
     if (rebroadcastEdited)
         m_rebroadcastOverridden = false;  // the user's explicit choice wins over the command line
     if (limitsChanged)
@@ -165,7 +179,7 @@ Camera* Pipeline::addCamera(CameraConfig config)
     connect(cam, &Camera::stateChanged, this,
             [this, cam](CameraState s, const QString& reason) { emit cameraStateChanged(cam, s, reason); });
     cam->start();
-    if (m_events)
+    if (m_events && !config.isRemote())  // a remote camera's events come from its node
         m_events->addCamera(cam);
     if (m_server)
         m_server->addCamera(cam);
@@ -236,6 +250,51 @@ Camera* Pipeline::startDemo(QString* error)
     c.skipFrames = m_settings.defaultSkipFrames;
     c.maxFps = m_settings.defaultMaxFps;
     return addCamera(applyOverrides(c, m_overrides));
+}
+
+RemoteNode* Pipeline::addRemoteNode(const RemoteNodeConfig& config, QString* error)
+{
+    auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return nullptr;
+    };
+    if (m_shutDown)
+        return fail(QStringLiteral("shutting down"));
+    if (const QString why = config.validate(); !why.isEmpty())
+        return fail(why);
+    if (remoteNode(config.name))
+        return fail(QStringLiteral("a remote node named \"%1\" exists already").arg(config.name));
+    if (m_remoteNodes.size() >= kMaxRemoteNodes)
+        return fail(QStringLiteral("at most %1 remote nodes").arg(kMaxRemoteNodes));
+    auto* node = new RemoteNode(config, this, this);
+    m_remoteNodes.append(node);
+    m_settings.remoteNodes.append(config);
+    node->start();
+    emit remoteNodesChanged();
+    return node;
+}
+
+bool Pipeline::removeRemoteNode(const QString& name)
+{
+    RemoteNode* node = remoteNode(name);
+    if (!node)
+        return false;
+    m_remoteNodes.removeOne(node);
+    m_settings.remoteNodes.removeIf([&](const RemoteNodeConfig& c) { return c.name.compare(name, Qt::CaseInsensitive) == 0; });
+    delete node;  // removes its cameras
+    emit remoteNodesChanged();
+    return true;
+}
+
+QList<RemoteNode*> Pipeline::remoteNodes() const { return m_remoteNodes; }
+
+RemoteNode* Pipeline::remoteNode(const QString& name) const
+{
+    for (RemoteNode* n : m_remoteNodes)
+        if (n->name().compare(name, Qt::CaseInsensitive) == 0)
+            return n;
+    return nullptr;
 }
 
 AppSettings Pipeline::effectiveRebroadcastSettings() const

@@ -22,6 +22,7 @@ class EventService;
 class MqttService;
 class ProcessingScheduler;
 class RebroadcastServer;
+class RemoteNode;
 
 class Pipeline : public QObject {
     Q_OBJECT
@@ -60,6 +61,15 @@ public:
     // Starts the built-in demo server (once) and adds its camera.
     Camera* startDemo(QString* error = nullptr);
 
+    // Remote Vigil nodes (the settings' remote_nodes start at start()): their cameras are added
+    // here, fed by their restreams, and their events imported (see remote/remote_node.h). The
+    // settings' remoteNodes follow these calls. Adding fails (null, *error) for an unusable config,
+    // a name in use, or beyond kMaxRemoteNodes; removing removes its cameras, not its events.
+    RemoteNode* addRemoteNode(const RemoteNodeConfig& config, QString* error = nullptr);
+    bool removeRemoteNode(const QString& name);
+    QList<RemoteNode*> remoteNodes() const;
+    RemoteNode* remoteNode(const QString& name) const;
+
     // Rebroadcast (HTTP/WebSocket) server.
     bool restartRebroadcast();  // with the current settings (after overrides); false on error
     void stopRebroadcast();
@@ -90,6 +100,7 @@ signals:
     void rebroadcastChanged();
     // For the status bar: every change of the MQTT connection, and Off when MQTT is turned off.
     void mqttStateChanged(vigil::MqttState state, const QString& reason);
+    void remoteNodesChanged();   // added or removed (each node signals its own state)
 
 private:
     AppSettings m_settings;
@@ -103,6 +114,7 @@ private:
     QList<Camera*> m_cameras;                  // owned
     std::unique_ptr<EventService> m_events;
     std::unique_ptr<RebroadcastServer> m_server;
+    QList<RemoteNode*> m_remoteNodes;          // owned (children)
     QString m_rebroadcastError;
     std::unique_ptr<MqttService> m_mqtt;
     bool m_shutDown = false;

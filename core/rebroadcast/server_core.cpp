@@ -106,7 +106,7 @@ void ServerCore::attachCamera(Camera* camera)
     if (!feed)
         return;  // removed before this ran
     for (WsSession* s : std::as_const(m_sessions))
-        if (s->cameraId().isEmpty())
+        if (s->cameraId().isEmpty() && !s->eventsOnly())
             feed->subscribe(s);
 }
 
@@ -298,18 +298,22 @@ void ServerCore::onNewWebSocket()
             rejectWebSocket(ws.release(), kCloseNotFound, "unknown camera " + cameraId);
             continue;
         }
-        const bool binary = QUrlQuery(url).queryItemValue("format") == "binary";
+        const QUrlQuery query(url);
+        const bool binary = query.queryItemValue("format") == "binary";
         auto* session = new WsSession(std::move(ws), cameraId, binary, m_options.maxClientBacklogBytes, this);
+        session->setEventsOnly(query.queryItemValue("frames") == "0");
         connect(session, &WsSession::finished, this, [this, session] { dropSession(session); });
         m_sessions.append(session);
-        if (only) {
+        if (session->eventsOnly()) {
+            // Event messages only: no frames or stats.
+        } else if (only) {
             only->subscribe(session);
         } else {
             for (CameraFeed* feed : feeds())
                 feed->subscribe(session);
         }
         qCInfo(lcServer).noquote() << "rebroadcast: WebSocket client" << peer << path
-                                   << (binary ? "binary" : "json");
+                                   << (session->eventsOnly() ? "events only" : binary ? "binary" : "json");
         publishCount();
     }
 }

@@ -24,6 +24,9 @@ public:
     ~WsSession() override;
 
     QString cameraId() const { return m_cameraId; }
+    // `?frames=0`: event messages only (e.g. another Vigil mirroring events); never subscribed to feeds.
+    bool eventsOnly() const { return m_eventsOnly; }
+    void setEventsOnly(bool on) { m_eventsOnly = on; }
     void offerFrame(const OutgoingFramePtr& frame) override;
     void offerStats(const QString& cameraId, const QByteArray& json) override;
     // An event message (a text message in both formats) about an event of cameraId (empty: for
@@ -70,6 +73,7 @@ private:
     quint64 m_eventsSent = 0;
     quint64 m_eventsDropped = 0;
     bool m_finished = false;
+    bool m_eventsOnly = false;
 };
 
 } // namespace vigil
