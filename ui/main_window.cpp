@@ -148,6 +148,8 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
     }
     if (!s.windowState.isEmpty())
         restoreState(s.windowState);
+    else  // the events list and its picture need the room more than the statistics table
+        resizeDocks({m_statsDock, m_eventsDock}, {width() * 2 / 5, width() * 3 / 5}, Qt::Horizontal);
     updateEmptyState();
     updateActions();
     updateStatusWidgets();
@@ -314,7 +316,6 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_eventsDock);
     splitDockWidget(m_statsDock, m_eventsDock, Qt::Horizontal);
     resizeDocks({m_statsDock}, {250}, Qt::Vertical);
-    resizeDocks({m_statsDock, m_eventsDock}, {55, 45}, Qt::Horizontal);
     resizeDocks({m_tuningDock}, {300}, Qt::Horizontal);
 }
 
