@@ -5,6 +5,7 @@
 // removing the node removes its camera. Through a CameraManager, the node list is saved and loaded
 // and its cameras are never saved; the Add remote node dialog lists the node's cameras.
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,6 +28,7 @@
 #include "main_window.h"
 #include "common/redact.h"
 #include "events/event_service.h"
+#include "events/clip_reader.h"
 #include "events/event_store.h"
 #include "pipeline/pipeline.h"
 #include "remote/remote_event_mirror.h"
@@ -160,6 +162,32 @@ private slots:
             endSignalled |= c.at(0).toString() == "end" && c.at(1).toJsonObject()["id"].toString() == id;
         QVERIFY(endSignalled);
         QVERIFY(node->events() && node->events()->isConnected());
+
+        // Its clip stays on the node; fetched when wanted, it plays. (The node attaches it after
+        // its post-roll: until then the node answers 404.)
+        QCOMPARE(pipeline.remoteNodeOfEvent(id), node);
+        QVERIFY(!node->remoteEventId(id).isEmpty());
+        QVERIFY(!pipeline.remoteNodeOfEvent("vm-demo-1-2-3"));
+        const QString clipPath = m_dir.filePath("fetched/" + id + ".mkv");
+        bool fetched = false;
+        QString why;
+        QElapsedTimer waited;
+        waited.start();
+        while (!fetched && waited.elapsed() < 30000) {
+            bool done = false;
+            node->fetchClip(id, clipPath, [&](bool ok, const QString& error) {
+                fetched = ok;
+                why = error;
+                done = true;
+            });
+            QTRY_VERIFY_WITH_TIMEOUT(done, 65000);
+            if (!fetched)
+                QTest::qWait(1000);
+        }
+        QVERIFY2(fetched, qPrintable(why));
+        ClipReader clip;
+        QVERIFY2(clip.open(clipPath), qPrintable(clip.error()));
+        QVERIFY(clip.frameCount() > 10);
 
         // Removing the node removes its camera; its imported events stay.
         QSignalSpy removed(&pipeline, &Pipeline::cameraRemoved);

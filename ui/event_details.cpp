@@ -258,12 +258,21 @@ void EventDetails::showFields()
         m_ticker.stop();
 }
 
+void EventDetails::setClipElsewhere(ClipElsewhere where)
+{
+    m_clipElsewhere = std::move(where);
+    updateActions();
+}
+
 void EventDetails::updateActions()
 {
     const bool any = hasEvent();
     m_showBox->setEnabled(any);
-    m_play->setEnabled(any && m_event.hasClip);
-    m_play->setToolTip(any && !m_event.hasClip ? tr("No clip was recorded for this event") : QString());
+    const QString elsewhere = any && !m_event.hasClip && m_clipElsewhere ? m_clipElsewhere(m_event) : QString();
+    m_play->setEnabled(any && (m_event.hasClip || !elsewhere.isEmpty()));
+    m_play->setToolTip(!any || m_event.hasClip ? QString()
+                       : elsewhere.isEmpty() ? tr("No clip was recorded for this event")
+                                             : tr("The clip is kept by %1: playing fetches it").arg(elsewhere));
     m_export->setEnabled(any && !m_busy);
     m_delete->setEnabled(any && !m_busy && m_remover);
     m_delete->setToolTip(m_remover ? QString() : tr("Recording of events is off"));

@@ -33,6 +33,11 @@ public:
     using Remover = std::function<QString(const QString& id)>;
     void setRemover(Remover remover);
 
+    // Where an event's clip is when it is not stored here (a remote node's event): a description
+    // such as "node attic" ("" when none). Play then fetches it.
+    using ClipElsewhere = std::function<QString(const Event& event)>;
+    void setClipElsewhere(ClipElsewhere where);
+
     void setEvent(const Event& event);  // reads its snapshot
     // The shown event changed (live): fields; the picture only when the snapshot is new.
     void updateEvent(const Event& event);
@@ -78,6 +83,7 @@ private:
     std::unique_ptr<EventStore> m_store;  // GUI-thread reader (the track for export)
     QUrl m_apiBase;
     Remover m_remover;
+    ClipElsewhere m_clipElsewhere;
     Event m_event;
     QImage m_picture;
     PictureView* m_view;

@@ -14,7 +14,9 @@
 #include <QStackedWidget>
 #include <QScreen>
 #include <QStatusBar>
+#include <QStandardPaths>
 #include <QStyle>
+#include <QFileInfo>
 #include <QSystemTrayIcon>
 #include <QToolBar>
 #include <QUrl>
@@ -33,7 +35,9 @@
 #include "empty_state.h"
 #include "events/event_store.h"
 #include "event_timeline.h"
+#include "event_details.h"
 #include "events_panel.h"
+#include "remote/remote_node.h"
 #include "remote_node_dialog.h"
 #include "settings_dialog.h"
 #include "icons.h"
@@ -130,6 +134,11 @@ MainWindow::MainWindow(CameraManager* manager, QWidget* parent) : QMainWindow(pa
         connect(events, &EventService::eventChanged, this, &MainWindow::onEventChanged, Qt::QueuedConnection);
     }
     connect(m_eventsPanel, &EventsPanel::playClipRequested, this, &MainWindow::playEventClip);
+    // A remote node's events keep their clips on the node: Play fetches them.
+    m_eventsPanel->details()->setClipElsewhere([this](const Event& e) {
+        const RemoteNode* node = m_manager->pipeline()->remoteNodeOfEvent(e.id);
+        return node && !e.inProgress() ? tr("node %1").arg(node->name()) : QString();
+    });
     connect(this, &MainWindow::eventOpened, this, [this](const QString& id) {
         m_eventsDock->show();
         m_eventsDock->raise();
@@ -448,11 +457,31 @@ ClipPlayerWindow* MainWindow::playEventClip(const QString& eventId)
         statusBar()->showMessage(error.isEmpty() ? tr("That event is no longer stored") : error, 8000);
         return nullptr;
     }
+    QString clip = EventStore::clipPathIn(folder, eventId);
+    RemoteNode* node = m_manager->pipeline()->remoteNodeOfEvent(eventId);
+    if (!event->hasClip && node) {
+        // Fetched once into the cache; played from there.
+        const QString cached = QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
+                                   .filePath(QStringLiteral("remote-clips/%1.mkv").arg(eventId));
+        if (!QFileInfo::exists(cached)) {
+            statusBar()->showMessage(tr("Fetching the clip from node %1…").arg(node->name()));
+            node->fetchClip(eventId, cached, [this, eventId, name = node->name()](bool ok, const QString& error) {
+                if (!ok) {
+                    statusBar()->showMessage(tr("The clip could not be fetched from node %1: %2").arg(name, error), 10000);
+                    return;
+                }
+                statusBar()->clearMessage();
+                playEventClip(eventId);
+            });
+            return nullptr;
+        }
+        clip = cached;
+    }
     auto* player = new ClipPlayerWindow(this);
     player->setAttribute(Qt::WA_DeleteOnClose);
     player->resize(960, 640);
     // The window says itself when the clip is missing or damaged; the event stays usable.
-    player->open(EventStore::clipPathIn(folder, eventId), *event,
+    player->open(clip, *event,
                  qint64(m_manager->settings().events.preRollS * 1000));
     player->show();
     return player;

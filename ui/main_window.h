@@ -71,7 +71,8 @@ public:
 
     // Opens an event: the events panel shows it (from a notification, the timeline, a tile).
     void openEvent(const QString& eventId);
-    // Plays an event's clip in a player window; says why in the status bar when it cannot.
+    // Plays an event's clip in a player window; says why in the status bar when it cannot. A
+    // remote node's clip is fetched first (null then; the player opens when it has arrived).
     ClipPlayerWindow* playEventClip(const QString& eventId);
     EventNotifier* notifier() const { return m_notifier; }
 

@@ -289,6 +289,14 @@ bool Pipeline::removeRemoteNode(const QString& name)
 
 QList<RemoteNode*> Pipeline::remoteNodes() const { return m_remoteNodes; }
 
+RemoteNode* Pipeline::remoteNodeOfEvent(const QString& eventId) const
+{
+    for (RemoteNode* n : m_remoteNodes)
+        if (!n->remoteEventId(eventId).isEmpty())
+            return n;
+    return nullptr;
+}
+
 RemoteNode* Pipeline::remoteNode(const QString& name) const
 {
     for (RemoteNode* n : m_remoteNodes)

@@ -69,6 +69,8 @@ public:
     bool removeRemoteNode(const QString& name);
     QList<RemoteNode*> remoteNodes() const;
     RemoteNode* remoteNode(const QString& name) const;
+    // The node an imported event came from (its id is "<node>.<remote id>"); null for local events.
+    RemoteNode* remoteNodeOfEvent(const QString& eventId) const;
 
     // Rebroadcast (HTTP/WebSocket) server.
     bool restartRebroadcast();  // with the current settings (after overrides); false on error

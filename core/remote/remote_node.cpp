@@ -1,9 +1,13 @@
 #include "remote/remote_node.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
+#include <QSaveFile>
 #include <QRegularExpression>
 
 #include "common/log.h"
+#include "events/event.h"
 #include "pipeline/camera.h"
 #include "pipeline/pipeline.h"
 #include "remote/remote_event_mirror.h"
@@ -59,6 +63,41 @@ void RemoteNode::stop()
 }
 
 QStringList RemoteNode::cameraIds() const { return m_cameras.values(); }
+
+QString RemoteNode::remoteEventId(const QString& localEventId) const
+{
+    const QString prefix = RemoteEventMirror::localEventId(m_config.name, QStringLiteral("x")).chopped(1);
+    if (prefix.isEmpty() || !localEventId.startsWith(prefix))
+        return {};
+    const QString remote = localEventId.mid(prefix.size());
+    return isValidEventId(remote) ? remote : QString();
+}
+
+void RemoteNode::fetchClip(const QString& localEventId, const QString& toPath,
+                           std::function<void(bool, const QString&)> done)
+{
+    const QString remote = remoteEventId(localEventId);
+    if (remote.isEmpty()) {
+        done(false, QStringLiteral("not an event of node %1").arg(m_config.name));
+        return;
+    }
+    const QUrl url = nodeUrl(m_config.url, QStringLiteral("/api/events/%1/clip.mkv").arg(remote));
+    getFromNode(m_nam, url, m_config.token, kMaxClipBytes, this,
+                [toPath, done, name = m_config.name](const NodeReply& reply) {
+        if (!reply.ok()) {
+            done(false, reply.status == 404 ? QStringLiteral("node %1 has no clip for this event").arg(name)
+                                            : reply.error);
+            return;
+        }
+        QSaveFile file(toPath);
+        if (!QDir().mkpath(QFileInfo(toPath).absolutePath()) || !file.open(QIODevice::WriteOnly)
+            || file.write(reply.body) != reply.body.size() || !file.commit()) {
+            done(false, QStringLiteral("cannot write %1: %2").arg(toPath, file.errorString()));
+            return;
+        }
+        done(true, {});
+    }, 60000);
+}
 
 QString RemoteNode::localCameraId(const QString& remoteId) const
 {

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 
 #include "remote/remote_api.h"
 #include "remote/remote_node_config.h"
@@ -42,6 +43,14 @@ public:
     QString localCameraId(const QString& remoteId) const;
     RemoteEventMirror* events() const { return m_events; }  // null when local events are off
 
+    // The node's id of one of its imported events ("<node>.<remote id>"); empty when not its.
+    QString remoteEventId(const QString& localEventId) const;
+    // Fetches an imported event's clip from the node (clips are not mirrored: they stay there
+    // until played) into `toPath`, written whole under a temporary name first. done(ok, error)
+    // runs once on this thread; error is redacted.
+    void fetchClip(const QString& localEventId, const QString& toPath,
+                   std::function<void(bool ok, const QString& error)> done);
+    static constexpr qint64 kMaxClipBytes = 256LL * 1024 * 1024;
     void setPollInterval(int ms) { m_pollMs = ms; }
     void pollNow();
     static constexpr int kPollIntervalMs = 30000;
