@@ -74,6 +74,25 @@ private slots:
             m_walking << yardWithPersonAt(40 + 8 * (i < 30 ? i : 59 - i));
     }
 
+    void aHeartbeatOnItsWayIsNotAskedForAgain()
+    {
+        // A slow detector: frames keep being analysed while the heartbeat is being inferred.
+        InferenceGate gate;
+        const QSize size(640, 480);
+        const MotionResult still;
+        const qint64 s = 1'000'000'000, hb = 2 * s;
+        QCOMPARE(gate.decide(DetectMode::Motion, still, size, hb, 1 * s).reason, InferenceGate::Reason::Heartbeat);
+        for (qint64 t = 1 * s + s / 10; t < 1 * s + s * 9 / 10; t += s / 10)
+            QVERIFY(!gate.decide(DetectMode::Motion, still, size, hb, t).infer);
+        gate.onInferred({}, QRect(QPoint(0, 0), size), size, 1 * s + s * 9 / 10);
+        QVERIFY(!gate.decide(DetectMode::Motion, still, size, hb, 2 * s).infer);
+        QCOMPARE(gate.decide(DetectMode::Motion, still, size, hb, 4 * s).reason, InferenceGate::Reason::Heartbeat);
+        // A heartbeat that never came back (superseded by a crop) is asked for again after a while.
+        QVERIFY(!gate.decide(DetectMode::Motion, still, size, hb, 4 * s + s / 2).infer);
+        QCOMPARE(gate.decide(DetectMode::Motion, still, size, hb, 4 * s + InferenceGate::kHeartbeatPendingNs).reason,
+                 InferenceGate::Reason::Heartbeat);
+    }
+
     void staticSceneIsInferredOnlyAtTheHeartbeat()
     {
         Esp32CameraServer server;

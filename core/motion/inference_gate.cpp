@@ -26,8 +26,10 @@ InferenceGate::Decision InferenceGate::decide(DetectMode mode, const MotionResul
     if (!moving.isNull())
         m_followUntilNs = nowNs + kFollowNs;
 
-    const bool heartbeat = !m_haveWhole || nowNs - m_lastWholeNs >= heartbeatNs;
+    const bool pending = m_wholeOfferedNs != 0 && nowNs - m_wholeOfferedNs < std::min(heartbeatNs, kHeartbeatPendingNs);
+    const bool heartbeat = !pending && (!m_haveWhole || nowNs - m_lastWholeNs >= heartbeatNs);
     if (heartbeat) {
+        m_wholeOfferedNs = nowNs;
         d.reason = Reason::Heartbeat;  // whole frame: focus stays empty
     } else if (motion.motion) {
         d.reason = Reason::Motion;
@@ -58,6 +60,7 @@ void InferenceGate::onInferred(const QVector<Detection>& found, const QRect& reg
     if (region.contains(QRect(QPoint(0, 0), source))) {
         m_lastWholeNs = nowNs;
         m_haveWhole = true;
+        m_wholeOfferedNs = 0;
     }
     // What the detector looked at is replaced by what it found; objects outside a crop stay.
     m_recent.erase(std::remove_if(m_recent.begin(), m_recent.end(),
@@ -75,6 +78,7 @@ void InferenceGate::reset()
     std::lock_guard lock(m_mutex);
     m_recent.clear();
     m_haveWhole = false;
+    m_wholeOfferedNs = 0;
     m_followUntilNs = 0;
 }
 

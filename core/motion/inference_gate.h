@@ -31,6 +31,9 @@ public:
     static constexpr qint64 kRecentObjectNs = 5'000'000'000;
     // After the last sign of a recent object moving, keep inferring this long.
     static constexpr qint64 kFollowNs = 2'000'000'000;
+    // A heartbeat on its way to the detector counts as done until its result comes (or this long,
+    // in case it was superseded by a crop): frames analysed meanwhile do not each ask for one.
+    static constexpr qint64 kHeartbeatPendingNs = 1'000'000'000;
 
     Decision decide(DetectMode mode, const MotionResult& motion, QSize source, qint64 heartbeatNs, qint64 nowNs);
     // What an inference found in `region` (source pixels). A whole-frame region restarts the heartbeat.
@@ -48,6 +51,7 @@ private:
     QList<Recent> m_recent;       // bounded: kMaxRecent
     qint64 m_lastWholeNs = 0;
     bool m_haveWhole = false;
+    qint64 m_wholeOfferedNs = 0;  // when the last heartbeat was decided; 0: none on its way
     qint64 m_followUntilNs = 0;
     static constexpr int kMaxRecent = 64;
 };
