@@ -256,8 +256,17 @@ private slots:
         QCOMPARE(m["reason"].toString(), QStringLiteral("refused: x"));
         QCOMPARE(m["queued"].toInt(), 4);
         QCOMPARE(m["dropped"].toInt(), 2);
-        // With no service running, the board says off.
-        QCOMPARE(mqtt_status_board::current().state, MqttState::Off);
+        // A board says off until a service is its source, and again once that one withdraws;
+        // another owner cannot withdraw it.
+        MqttStatusBoard board;
+        QCOMPARE(board.current().state, MqttState::Off);
+        int owner = 0, other = 0;
+        board.setSource(&owner, [s] { return s; });
+        QCOMPARE(board.current().state, MqttState::Reconnecting);
+        board.withdraw(&other);
+        QCOMPARE(board.current().reason, QStringLiteral("refused: x"));
+        board.withdraw(&owner);
+        QCOMPARE(board.current().state, MqttState::Off);
     }
 };
 

@@ -21,8 +21,10 @@ QByteArray onOff(bool on) { return on ? QByteArrayLiteral("ON") : QByteArrayLite
 QByteArray number(double v) { return QByteArray::number(v, 'g', 6); }
 } // namespace
 
-MqttService::MqttService(Pipeline* pipeline, const MqttSettings& settings, QObject* parent)
-    : QObject(parent), m_pipeline(pipeline), m_settings(settings), m_topics{settings.topicPrefix}
+MqttService::MqttService(Pipeline* pipeline, const MqttSettings& settings, std::shared_ptr<MqttStatusBoard> board,
+                         QObject* parent)
+    : QObject(parent), m_pipeline(pipeline), m_board(std::move(board)), m_settings(settings),
+      m_topics{settings.topicPrefix}
 {
     MqttClientOptions o;
     o.host = settings.host;
@@ -55,7 +57,8 @@ void MqttService::start()
     qCInfo(lcMqtt).noquote() << QStringLiteral("MQTT: publishing to %1 under \"%2\" as %3")
                                     .arg(m_settings.displayUrl(), m_settings.topicPrefix, m_settings.effectiveClientId());
     MqttClient* client = m_client.get();
-    mqtt_status_board::setSource(this, [client] { return client->status(); });
+    if (m_board)
+        m_board->setSource(this, [client] { return client->status(); });
     connect(m_pipeline, &Pipeline::cameraAdded, this, &MqttService::addCamera);
     connect(m_pipeline, &Pipeline::cameraRemoved, this, &MqttService::removeCamera);
     connect(m_pipeline, &Pipeline::cameraUpdated, this, &MqttService::updateCamera);
@@ -86,7 +89,8 @@ void MqttService::stop()
     disconnect(m_pipeline, nullptr, this, nullptr);
     if (EventService* events = m_pipeline->events())
         disconnect(events, nullptr, this, nullptr);
-    mqtt_status_board::withdraw(this);
+    if (m_board)
+        m_board->withdraw(this);
     m_client->stop();
 }
 

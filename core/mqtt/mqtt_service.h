@@ -26,7 +26,9 @@ enum class CameraState;
 class MqttService : public QObject {
     Q_OBJECT
 public:
-    MqttService(Pipeline* pipeline, const MqttSettings& settings, QObject* parent = nullptr);
+    // `board` (may be null): where the running service's status is shown to other threads.
+    MqttService(Pipeline* pipeline, const MqttSettings& settings, std::shared_ptr<MqttStatusBoard> board = {},
+                QObject* parent = nullptr);
     ~MqttService() override;  // stop()
 
     // Connects (in the background) and publishes every camera; then follows the Pipeline.
@@ -77,6 +79,7 @@ private:
     void state(const QString& cameraId, const QString& topic, const QByteArray& payload);
 
     Pipeline* m_pipeline;
+    std::shared_ptr<MqttStatusBoard> m_board;
     MqttSettings m_settings;
     MqttTopics m_topics;
     std::unique_ptr<MqttClient> m_client;

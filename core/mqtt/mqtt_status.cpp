@@ -1,7 +1,5 @@
 #include "mqtt/mqtt_status.h"
 
-#include <mutex>
-
 namespace vigil {
 
 QString mqttStateName(MqttState state)
@@ -21,34 +19,26 @@ QJsonObject MqttStatus::toJson() const
                        {"queued", queued}, {"dropped", double(dropped)}};
 }
 
-namespace mqtt_status_board {
-namespace {
-std::mutex g_mutex;
-const void* g_owner = nullptr;
-std::function<MqttStatus()> g_source;
-} // namespace
-
-void setSource(const void* owner, std::function<MqttStatus()> source)
+void MqttStatusBoard::setSource(const void* owner, std::function<MqttStatus()> source)
 {
-    std::lock_guard lock(g_mutex);
-    g_owner = owner;
-    g_source = std::move(source);
+    std::lock_guard lock(m_mutex);
+    m_owner = owner;
+    m_source = std::move(source);
 }
 
-void withdraw(const void* owner)
+void MqttStatusBoard::withdraw(const void* owner)
 {
-    std::lock_guard lock(g_mutex);
-    if (g_owner != owner)
+    std::lock_guard lock(m_mutex);
+    if (m_owner != owner)
         return;
-    g_owner = nullptr;
-    g_source = nullptr;
+    m_owner = nullptr;
+    m_source = nullptr;
 }
 
-MqttStatus current()
+MqttStatus MqttStatusBoard::current() const
 {
-    std::lock_guard lock(g_mutex);
-    return g_source ? g_source() : MqttStatus{};
+    std::lock_guard lock(m_mutex);
+    return m_source ? m_source() : MqttStatus{};
 }
-} // namespace mqtt_status_board
 
 } // namespace vigil

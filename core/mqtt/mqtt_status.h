@@ -4,6 +4,7 @@
 #include <QMetaType>
 #include <QString>
 #include <functional>
+#include <mutex>
 
 namespace vigil {
 
@@ -19,15 +20,21 @@ struct MqttStatus {
     QJsonObject toJson() const;  // {"state", "reason", "queued", "dropped"}
 };
 
-// The status of this process's running MQTT service, for readers on other threads (the
-// rebroadcast server's /api/stats, which knows no Pipeline). The service that started last is the
-// source; "off" when there is none. The source is called under the board's lock: it must be
-// thread-safe, and withdraw() returns only once no call is running.
-namespace mqtt_status_board {
-void setSource(const void* owner, std::function<MqttStatus()> source);
-void withdraw(const void* owner);   // only when `owner` is the current source
-MqttStatus current();
-} // namespace mqtt_status_board
+// A pipeline's MQTT status for readers on other threads (the rebroadcast server's /api/stats, which
+// knows no Pipeline): the running service registers as the source; "off" when none does. The
+// source is called under the board's lock: it must be thread-safe, and withdraw() returns only
+// once no call is running. One board per Pipeline, shared with its server.
+class MqttStatusBoard {
+public:
+    void setSource(const void* owner, std::function<MqttStatus()> source);
+    void withdraw(const void* owner);   // only when `owner` is the current source
+    MqttStatus current() const;
+
+private:
+    mutable std::mutex m_mutex;
+    const void* m_owner = nullptr;
+    std::function<MqttStatus()> m_source;
+};
 
 } // namespace vigil
 

@@ -26,9 +26,4 @@ QJsonObject statsDocument(const QList<Camera*>& cameras, const MqttStatus& mqtt)
     return QJsonObject{{"cameras", camerasStatsJson(cameras)}, {"mqtt", mqtt.toJson()}};
 }
 
-QJsonObject statsDocument(const QList<Camera*>& cameras)
-{
-    return statsDocument(cameras, mqtt_status_board::current());
-}
-
 } // namespace vigil

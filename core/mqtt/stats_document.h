@@ -13,7 +13,5 @@ struct MqttStatus;
 QJsonObject cameraStatsJson(Camera* camera);
 QJsonArray camerasStatsJson(const QList<Camera*>& cameras);
 QJsonObject statsDocument(const QList<Camera*>& cameras, const MqttStatus& mqtt);
-// With the status of this process's MQTT service (see mqtt_status_board).
-QJsonObject statsDocument(const QList<Camera*>& cameras);
 
 } // namespace vigil

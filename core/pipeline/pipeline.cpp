@@ -329,6 +329,7 @@ bool Pipeline::restartRebroadcast()
             for (Camera* c : std::as_const(m_cameras))
                 server->addCamera(c);
             server->setEventService(m_events.get());  // null when events are off; the server goes first at shutdown
+            server->setMqttStatusBoard(m_mqttBoard);
             m_server = std::move(server);
         } else {
             m_rebroadcastError = redactedText(error);
@@ -376,7 +377,7 @@ bool Pipeline::restartMqtt()
             emit mqttStateChanged(MqttState::Off, {});
         return m_shutDown || !s.enabled;
     }
-    m_mqtt = std::make_unique<MqttService>(this, s);
+    m_mqtt = std::make_unique<MqttService>(this, s, m_mqttBoard);
     connect(m_mqtt.get(), &MqttService::stateChanged, this, &Pipeline::mqttStateChanged);
     m_mqtt->start();
     return true;

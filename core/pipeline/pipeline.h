@@ -119,6 +119,7 @@ private:
     QList<RemoteNode*> m_remoteNodes;          // owned (children)
     QString m_rebroadcastError;
     std::unique_ptr<MqttService> m_mqtt;
+    std::shared_ptr<MqttStatusBoard> m_mqttBoard = std::make_shared<MqttStatusBoard>();  // read by the server
     bool m_shutDown = false;
 };
 

@@ -63,7 +63,7 @@ QJsonArray camerasJson(const QList<Camera*>& cameras)
 }
 
 // {"cameras": [...], "mqtt": {...}}: the same document MQTT publishes on P/stats.
-QJsonObject statsJson(const QList<Camera*>& cameras) { return statsDocument(cameras); }
+QJsonObject statsJson(const QList<Camera*>& cameras, const MqttStatus& mqtt) { return statsDocument(cameras, mqtt); }
 
 void serveViewer(const RouteContext& ctx, const QHttpServerRequest& req, QTcpSocket* socket)
 {
@@ -337,7 +337,8 @@ bool handleHttpRequest(RouteContext& ctx, const QHttpServerRequest& req, QTcpSoc
     }
     case Route::Stats: {
         QJsonObject stats;
-        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { stats = statsJson(cameras); });
+        const MqttStatus mqtt = ctx.routeMqttStatus();
+        ctx.routeWithCameras([&](const QList<Camera*>& cameras) { stats = statsJson(cameras, mqtt); });
         replyJson(req, socket, QJsonDocument(stats));
         return true;
     }

@@ -17,6 +17,8 @@
 #include <QString>
 #include <functional>
 
+#include "mqtt/mqtt_status.h"
+
 class QHttpServerRequest;
 class QTcpSocket;
 
@@ -33,6 +35,7 @@ public:
     virtual void routeWithCameras(const std::function<void(const QList<Camera*>&)>& f) const = 0;
     virtual QString routeToken() const = 0;
     virtual QJsonArray routeClients() const = 0;
+    virtual MqttStatus routeMqttStatus() const = 0;   // "off" when there is no MQTT service
     // Takes over the socket for an MJPEG restream of the camera (closes it if the camera is gone).
     virtual void routeStartMjpeg(const QString& cameraId, const QString& path, QTcpSocket* socket) = 0;
     // Takes over the socket for the camera's own frames (closes it if the camera is gone).

@@ -117,6 +117,12 @@ void RebroadcastServer::setEventService(EventService* service)
                               Qt::BlockingQueuedConnection);
 }
 
+void RebroadcastServer::setMqttStatusBoard(std::shared_ptr<const MqttStatusBoard> board)
+{
+    QMetaObject::invokeMethod(m_core, [core = m_core, board] { core->setMqttStatusBoard(board); },
+                              Qt::BlockingQueuedConnection);
+}
+
 int RebroadcastServer::clientCount() const { return m_core->clientCount(); }
 
 QList<RebroadcastClientStats> RebroadcastServer::clientStats() const

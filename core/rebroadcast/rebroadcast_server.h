@@ -23,6 +23,7 @@ namespace vigil {
 class Camera;
 class CameraRegistry;
 class EventService;
+class MqttStatusBoard;
 class ServerCore;
 
 class RebroadcastServer : public QObject {
@@ -49,6 +50,8 @@ public:
     // flight through the previous service, so that one may be destroyed once this returns. Detach
     // (or destroy the server) before the service is destroyed.
     void setEventService(EventService* service);
+    // Where /api/stats reads the MQTT status (null: "off").
+    void setMqttStatusBoard(std::shared_ptr<const MqttStatusBoard> board);
 
     // Per-client delivery counters (also at GET /api/clients). Waits for the server thread.
     QList<RebroadcastClientStats> clientStats() const;

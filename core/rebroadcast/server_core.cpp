@@ -322,6 +322,8 @@ void ServerCore::onNewWebSocket()
 
 namespace vigil {
 
+MqttStatus ServerCore::routeMqttStatus() const { return m_mqttBoard ? m_mqttBoard->current() : MqttStatus{}; }
+
 void ServerCore::setEventService(EventService* service)
 {
     if (service == m_events)

@@ -48,6 +48,7 @@ public:
     // Not owned; null detaches. Waits for deletes in flight through the previous service, so the
     // caller may destroy that service afterwards.
     void setEventService(EventService* service);
+    void setMqttStatusBoard(std::shared_ptr<const MqttStatusBoard> board) { m_mqttBoard = std::move(board); }
 
     // At most this many DELETE /api/events/<id> wait for the events thread at once (each waits up
     // to 5 s there); more get 503.
@@ -75,6 +76,7 @@ private:
     void routeWithCameras(const std::function<void(const QList<Camera*>&)>& f) const override;
     QString routeToken() const override { return m_options.token; }
     QJsonArray routeClients() const override;
+    MqttStatus routeMqttStatus() const override;
     void routeStartMjpeg(const QString& cameraId, const QString& path, QTcpSocket* socket) override;
     void routeStartSource(const QString& cameraId, const QString& path, QTcpSocket* socket) override;
     EventStore* routeEventStore() override;
@@ -90,6 +92,7 @@ private:
     std::atomic<int> m_clientCount{0};
 
     EventService* m_events = nullptr;        // not owned (see setEventService)
+    std::shared_ptr<const MqttStatusBoard> m_mqttBoard;
     QString m_eventsFolder;
     std::unique_ptr<EventStore> m_eventReader;  // this thread's reader; opened on first use
     struct PendingDelete {
