@@ -32,4 +32,21 @@ QList<QRectF> relativeBoxes(const QList<QRect>& boxes, QSize sourceSize)
     return out;
 }
 
+StillFeed::Update StillFeed::poll()
+{
+    const ProcessedFramePtr frame = m_source ? m_source() : nullptr;
+    if (frame && frame->seq != m_lastSeq) {
+        // Not the editor's size: it is not laid out yet on the first call, and the dialog can grow.
+        const QImage still = stillImage(*frame, QSize(1280, 960));
+        if (!still.isNull()) {
+            m_lastSeq = frame->seq;
+            m_live = true;
+            return {Kind::Live, frame, still};
+        }
+    }
+    if (frame || m_live)
+        return {};  // the same frame as before
+    return m_fallback.isNull() ? Update{Kind::None, nullptr, {}} : Update{Kind::Fallback, nullptr, m_fallback};
+}
+
 } // namespace vigil

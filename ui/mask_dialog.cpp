@@ -13,7 +13,7 @@ namespace vigil {
 
 MaskDialog::MaskDialog(const QList<RelativePolygon>& masks, FrameSource source, const QImage& fallback,
                        QWidget* parent)
-    : QDialog(parent), m_source(std::move(source)), m_fallback(fallback)
+    : QDialog(parent), m_feed(std::move(source), fallback)
 {
     setObjectName(QStringLiteral("maskDialog"));
     setWindowTitle(tr("Motion masks"));
@@ -70,7 +70,7 @@ MaskDialog::MaskDialog(const QList<RelativePolygon>& masks, FrameSource source, 
     connect(m_editor, &PolygonEditor::selectionChanged, this, &MaskDialog::updateButtons);
     connect(m_editor, &PolygonEditor::polygonsChanged, this, &MaskDialog::updateButtons);
     connect(m_showMotion, &QCheckBox::toggled, this, [this] {
-        m_lastSeq = 0;  // redraw the boxes (or drop them) now
+        m_feed.forget();  // redraw the boxes (or drop them) now
         refreshFrame();
     });
 
@@ -88,30 +88,26 @@ bool MaskDialog::hasPicture() const { return !m_editor->image().isNull(); }
 
 void MaskDialog::refreshFrame()
 {
-    const ProcessedFramePtr frame = m_source ? m_source() : nullptr;
-    if (frame && frame->seq != m_lastSeq) {
-        // Not the editor's size: it is not laid out yet on the first call, and the dialog can grow.
-        const QImage still = stillImage(*frame, QSize(1280, 960));
-        if (!still.isNull()) {
-            m_lastSeq = frame->seq;
-            m_live = true;
-            m_showMotion->setEnabled(true);
-            m_editor->setImage(still);
-            m_editor->setOverlayBoxes(m_showMotion->isChecked() ? relativeBoxes(frame->motionBoxes, frame->sourceSize)
-                                                                : QList<QRectF>());
-            m_status->setText(frame->motion ? tr("Live · motion %1%").arg(frame->motionPct, 0, 'f', 1)
-                                            : tr("Live · no motion"));
-            return;
-        }
-    }
-    if (frame || m_live)
-        return;  // same frame as before
-    if (!m_fallback.isNull()) {
+    const StillFeed::Update u = m_feed.poll();
+    switch (u.kind) {
+    case StillFeed::Kind::Unchanged:
+        return;
+    case StillFeed::Kind::Live:
+        m_showMotion->setEnabled(true);
+        m_editor->setImage(u.image);
+        m_editor->setOverlayBoxes(m_showMotion->isChecked() ? relativeBoxes(u.frame->motionBoxes, u.frame->sourceSize)
+                                                            : QList<QRectF>());
+        m_status->setText(u.frame->motion ? tr("Live · motion %1%").arg(u.frame->motionPct, 0, 'f', 1)
+                                          : tr("Live · no motion"));
+        return;
+    case StillFeed::Kind::Fallback:
         if (m_editor->image().isNull())
-            m_editor->setImage(m_fallback);
+            m_editor->setImage(u.image);
         m_status->setText(tr("Frame from the connection test"));
-    } else {
+        break;
+    case StillFeed::Kind::None:
         m_status->setText(tr("No picture from this camera"));
+        break;
     }
     m_showMotion->setEnabled(false);
 }

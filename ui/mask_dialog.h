@@ -31,10 +31,7 @@ public:
 private:
     void updateButtons();
 
-    FrameSource m_source;
-    QImage m_fallback;
-    quint64 m_lastSeq = 0;
-    bool m_live = false;
+    StillFeed m_feed;
     PolygonEditor* m_editor;
     QLabel* m_status;
     QCheckBox* m_showMotion;

@@ -36,7 +36,7 @@ QStringList ZoneDialog::labelChoices(const QStringList& current)
 
 ZoneDialog::ZoneDialog(const QList<Zone>& zones, const QStringList& labels, const QList<QPolygonF>& masks,
                        FrameSource source, const QImage& fallback, QWidget* parent)
-    : QDialog(parent), m_source(std::move(source)), m_fallback(fallback)
+    : QDialog(parent), m_feed(std::move(source), fallback)
 {
     setObjectName(QStringLiteral("zoneDialog"));
     setWindowTitle(tr("Zones and events"));
@@ -149,7 +149,7 @@ ZoneDialog::ZoneDialog(const QList<Zone>& zones, const QStringList& labels, cons
     connect(m_zoneList, &QListWidget::itemChanged, this, &ZoneDialog::onItemChanged);
     connect(m_delete, &QPushButton::clicked, m_editor, &PolygonEditor::deleteSelected);
     connect(m_showDetections, &QCheckBox::toggled, this, [this] {
-        m_lastSeq = 0;
+        m_feed.forget();
         refreshFrame();
     });
 
@@ -241,39 +241,37 @@ QStringList ZoneDialog::labels() const
 
 void ZoneDialog::refreshFrame()
 {
-    const ProcessedFramePtr frame = m_source ? m_source() : nullptr;
-    if (frame && frame->seq != m_lastSeq) {
-        const QImage still = stillImage(*frame, QSize(1280, 960));
-        if (!still.isNull()) {
-            m_lastSeq = frame->seq;
-            m_live = true;
-            m_showDetections->setEnabled(true);
-            m_editor->setImage(still);
-            QList<QRectF> boxes;
-            QStringList names;
-            const QSizeF s(frame->sourceSize);
-            if (m_showDetections->isChecked() && !s.isEmpty()) {
-                for (const Detection& d : frame->detections) {
-                    boxes << QRectF(d.box.x() / s.width(), d.box.y() / s.height(), d.box.width() / s.width(),
-                                    d.box.height() / s.height());
-                    names << QStringLiteral("%1 %2%").arg(d.name).arg(int(d.score * 100));
-                }
-            }
-            m_editor->setOverlayBoxes(boxes, names);
-            m_status->setText(frame->detections.isEmpty() ? tr("Live · nothing detected in this frame")
-                                                          : tr("Live · %n object(s) detected", nullptr,
-                                                               int(frame->detections.size())));
-            return;
-        }
-    }
-    if (frame || m_live)
+    const StillFeed::Update u = m_feed.poll();
+    switch (u.kind) {
+    case StillFeed::Kind::Unchanged:
         return;
-    if (!m_fallback.isNull()) {
+    case StillFeed::Kind::Live: {
+        m_showDetections->setEnabled(true);
+        m_editor->setImage(u.image);
+        QList<QRectF> boxes;
+        QStringList names;
+        const QSizeF s(u.frame->sourceSize);
+        if (m_showDetections->isChecked() && !s.isEmpty()) {
+            for (const Detection& d : u.frame->detections) {
+                boxes << QRectF(d.box.x() / s.width(), d.box.y() / s.height(), d.box.width() / s.width(),
+                                d.box.height() / s.height());
+                names << QStringLiteral("%1 %2%").arg(d.name).arg(int(d.score * 100));
+            }
+        }
+        m_editor->setOverlayBoxes(boxes, names);
+        m_status->setText(u.frame->detections.isEmpty()
+                              ? tr("Live · nothing detected in this frame")
+                              : tr("Live · %n object(s) detected", nullptr, int(u.frame->detections.size())));
+        return;
+    }
+    case StillFeed::Kind::Fallback:
         if (m_editor->image().isNull())
-            m_editor->setImage(m_fallback);
+            m_editor->setImage(u.image);
         m_status->setText(tr("Frame from the connection test"));
-    } else {
+        break;
+    case StillFeed::Kind::None:
         m_status->setText(tr("No picture from this camera"));
+        break;
     }
     m_showDetections->setEnabled(false);
 }

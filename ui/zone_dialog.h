@@ -39,10 +39,7 @@ private:
     void onItemChanged(QListWidgetItem* item);
     QString uniqueName(const QString& wanted, int except) const;
 
-    FrameSource m_source;
-    QImage m_fallback;
-    quint64 m_lastSeq = 0;
-    bool m_live = false;
+    StillFeed m_feed;
     bool m_syncing = false;
     QList<bool> m_required;            // per polygon, follows the editor
     PolygonEditor* m_editor;
